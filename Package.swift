@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SwiftRL",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "SwiftRL", targets: ["SwiftRL"]),
+        .executable(name: "swiftrl", targets: ["swiftrl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Hot numerical kernels in C: compiled once per x86 ISA level (baseline, AVX2+FMA,
+        // AVX-512) and dispatched at run time, so a plain `swift build -c release` is fast
+        // on any CPU without `-target-cpu`. Also loads OpenBLAS with dlopen when present.
+        .target(name: "CKernels", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // Seeded random generators; no dependency on tensors so environments can use them.
+        .target(name: "Randomness"),
+        // Shaped Float32 storage, broadcasting, CPU kernels, reverse-mode autodiff tape.
+        .target(name: "Tensors", dependencies: ["CKernels", "Randomness"]),
+        // Layers, initializers, losses, distributions, optimizers, schedules, safetensors.
+        .target(name: "Networks", dependencies: ["Tensors", "Randomness"]),
+        .target(name: "SwiftRL", dependencies: ["Randomness", "Tensors", "Networks"]),
+        .target(
+            name: "BenchmarkSuites",
+            dependencies: ["Tensors", "Networks", "Randomness"],
+            path: "Benchmarks/BenchmarkSuites"
+        ),
+        .executableTarget(
+            name: "swiftrl",
+            dependencies: [
+                "SwiftRL", "BenchmarkSuites",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "Randomness"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Randomness"]),
+    ]
+)

@@ -1,0 +1,67 @@
+#ifndef SWIFTRL_CKERNELS_H
+#define SWIFTRL_CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction-set level the kernels dispatch to: 0 portable, 1 AVX2+FMA, 2 AVX-512.
+int srl_cpu_level(void);
+/// Highest level the CPU supports, independent of any cap.
+int srl_cpu_max_level(void);
+/// Caps the dispatch level (tests use it to exercise every variant); -1 restores auto.
+void srl_set_cpu_level_cap(int cap);
+
+/// Row-major single-precision GEMM with our own kernels:
+/// C[M,N] = alpha * op(A)[M,K] * op(B)[K,N] + beta * C. op(X) = X or X^T.
+void srl_sgemm(int transA, int transB, long M, long N, long K, float alpha,
+               const float *A, long lda, const float *B, long ldb,
+               float beta, float *C, long ldc);
+
+/// Loads OpenBLAS with dlopen. Returns 1 when cblas_sgemm is available.
+/// Sets OPENBLAS_CORETYPE=SkylakeX first on AVX-512 CPUs unless the user set it
+/// (OpenBLAS 0.3.21 otherwise picks its AVX2 kernels on Zen 4/5).
+int srl_blas_load(void);
+int srl_blas_is_loaded(void);
+/// The path and core OpenBLAS reports, or a reason it is not loaded.
+const char *srl_blas_description(void);
+void srl_blas_set_threads(int threads);
+/// Same contract as srl_sgemm, through cblas_sgemm. Must only be called when loaded.
+void srl_blas_sgemm(int transA, int transB, long M, long N, long K, float alpha,
+                    const float *A, long lda, const float *B, long ldb,
+                    float beta, float *C, long ldc);
+
+/// Thread-local pointer to the gradient tape being recorded on this thread.
+void *srl_current_tape(void);
+void srl_set_current_tape(void *tape);
+
+/// Adam (Kingma & Ba, PyTorch's form): m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+/// p -= stepSize * m / (sqrt(v) * invSqrtBias2 + eps), stepSize = lr / (1 - b1^t).
+/// Runs with flush-to-zero so decaying moments never become denormals.
+void srl_adam(float *param, const float *grad, float *m, float *v, long n,
+              float stepSize, float beta1, float beta2, float invSqrtBias2, float eps);
+
+/// RMSprop: v = rho v + (1-rho) g^2; centered: mg = rho mg + (1-rho) g, d = v - mg^2, else d = v;
+/// denom = sqrt(d + eps) when epsInside (TensorFlow) else sqrt(d) + eps (PyTorch);
+/// momentum > 0: buf = momentum buf + g / denom, p -= lr buf; else p -= lr g / denom.
+/// `mg` may be NULL when not centered, `buf` NULL when momentum is 0.
+void srl_rmsprop(float *param, const float *grad, float *v, float *mg, float *buf, long n,
+                 float lr, float rho, float momentum, float eps, int epsInside);
+
+/// out[i] = max(x[i] + bias[i % cols], 0) (relu != 0) or x[i] + bias[i % cols], rows x cols.
+void srl_bias_act(const float *x, const float *bias, float *out, long rows, long cols, int relu);
+
+/// Sum over rows: out[c] = sum_r x[r, c] (+ out[c] when accumulate).
+void srl_column_sums(const float *x, float *out, long rows, long cols, int accumulate);
+
+/// Enables flush-to-zero and denormals-are-zero on the calling thread.
+void srl_enable_flush_to_zero(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

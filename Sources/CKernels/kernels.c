@@ -1,0 +1,278 @@
+#include "CKernels.h"
+
+// Every v16f helper is always_inline, so the psABI note about passing 64-byte vectors
+// between functions of different ISA levels never applies.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#define SRL_X86 1
+#endif
+#if !defined(_WIN32)
+#include <dlfcn.h>
+#endif
+
+typedef float v16f __attribute__((ext_vector_type(16)));
+
+// ---- One instantiation of kernels_impl.h per ISA level ----
+
+#define SRL_ATTR
+#define SRL_FN(name) srl_generic_##name
+#define SRL_MR 2
+#define SRL_NV 1
+#include "kernels_impl.h"
+#undef SRL_ATTR
+#undef SRL_FN
+#undef SRL_MR
+#undef SRL_NV
+
+#if SRL_X86
+#define SRL_ATTR __attribute__((target("avx2,fma")))
+#define SRL_FN(name) srl_avx2_##name
+#define SRL_MR 6
+#define SRL_NV 1
+#include "kernels_impl.h"
+#undef SRL_ATTR
+#undef SRL_FN
+#undef SRL_MR
+#undef SRL_NV
+
+#define SRL_ATTR __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")))
+#define SRL_FN(name) srl_avx512_##name
+#define SRL_MR 8
+#define SRL_NV 2
+#include "kernels_impl.h"
+#undef SRL_ATTR
+#undef SRL_FN
+#undef SRL_MR
+#undef SRL_NV
+#endif
+
+// ---- CPU level ----
+
+static int detected_level = -1;
+static int level_cap = -1;
+
+int srl_cpu_max_level(void) {
+    if (detected_level < 0) {
+        int level = 0;
+#if SRL_X86
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
+        if (level == 1 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+            __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw"))
+            level = 2;
+#endif
+        detected_level = level;
+    }
+    return detected_level;
+}
+
+int srl_cpu_level(void) {
+    int level = srl_cpu_max_level();
+    if (level_cap >= 0 && level_cap < level) level = level_cap;
+    return level;
+}
+
+void srl_set_cpu_level_cap(int cap) { level_cap = cap; }
+
+// ---- Flush to zero ----
+
+#if SRL_X86
+#define SRL_FTZ_BEGIN unsigned int srl_saved_csr = _mm_getcsr(); _mm_setcsr(srl_saved_csr | 0x8040);
+#define SRL_FTZ_END _mm_setcsr(srl_saved_csr);
+#else
+#define SRL_FTZ_BEGIN
+#define SRL_FTZ_END
+#endif
+
+void srl_enable_flush_to_zero(void) {
+#if SRL_X86
+    _mm_setcsr(_mm_getcsr() | 0x8040);
+#endif
+}
+
+// ---- GEMM ----
+
+// Per-thread scratch for transposed and padded panels, grown on demand and reused, so
+// steady-state GEMM calls never allocate.
+static __thread float *scratch = 0;
+static __thread size_t scratch_count = 0;
+
+static float *scratch_floats(size_t count) {
+    if (count > scratch_count) {
+        free(scratch);
+        size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
+        scratch = aligned_alloc(64, bytes);
+        if (!scratch) {
+            fprintf(stderr, "swiftrl: out of memory allocating %zu bytes of GEMM scratch\n", bytes);
+            abort();
+        }
+        scratch_count = count;
+    }
+    return scratch;
+}
+
+static void transpose(const float *src, long rows, long cols, long lds, float *dst) {
+    // dst (cols x rows) = src (rows x cols)^T, blocked for cache locality.
+    const long T = 16;
+    for (long r0 = 0; r0 < rows; r0 += T)
+        for (long c0 = 0; c0 < cols; c0 += T) {
+            long r1 = r0 + T < rows ? r0 + T : rows;
+            long c1 = c0 + T < cols ? c0 + T : cols;
+            for (long r = r0; r < r1; r++)
+                for (long c = c0; c < c1; c++) dst[c * rows + r] = src[r * lds + c];
+        }
+}
+
+void srl_sgemm(int transA, int transB, long M, long N, long K, float alpha,
+               const float *A, long lda, const float *B, long ldb,
+               float beta, float *C, long ldc) {
+    if (M <= 0 || N <= 0) return;
+    if (K <= 0 || alpha == 0.0f) {
+        for (long i = 0; i < M; i++)
+            for (long j = 0; j < N; j++) C[i * ldc + j] = beta == 0.0f ? 0.0f : beta * C[i * ldc + j];
+        return;
+    }
+    SRL_FTZ_BEGIN
+    const long KC = 256;
+    size_t tailFloats = (size_t)KC * 16 + 8 * 16;
+    size_t packFloats = transB ? (size_t)K * (size_t)N : 0;
+    float *buf = scratch_floats(tailFloats + packFloats);
+    float *tailB = buf, *tailC = buf + (size_t)KC * 16;
+    const float *Bn = B;
+    long ldbn = ldb;
+    if (transB) {
+        // B is stored N x K; the kernels want K x N rows.
+        float *packed = buf + tailFloats;
+        transpose(B, N, K, ldb, packed);
+        Bn = packed;
+        ldbn = N;
+    }
+    long ars = transA ? 1 : lda, acs = transA ? lda : 1;
+    switch (srl_cpu_level()) {
+#if SRL_X86
+    case 2: srl_avx512_gemm_nn(M, N, K, alpha, A, ars, acs, Bn, ldbn, beta, C, ldc, tailB, tailC); break;
+    case 1: srl_avx2_gemm_nn(M, N, K, alpha, A, ars, acs, Bn, ldbn, beta, C, ldc, tailB, tailC); break;
+#endif
+    default: srl_generic_gemm_nn(M, N, K, alpha, A, ars, acs, Bn, ldbn, beta, C, ldc, tailB, tailC); break;
+    }
+    SRL_FTZ_END
+}
+
+// ---- Optimizer and layer kernels ----
+
+void srl_adam(float *param, const float *grad, float *m, float *v, long n,
+              float stepSize, float beta1, float beta2, float invSqrtBias2, float eps) {
+    SRL_FTZ_BEGIN
+    switch (srl_cpu_level()) {
+#if SRL_X86
+    case 2: srl_avx512_adam(param, grad, m, v, n, stepSize, beta1, beta2, invSqrtBias2, eps); break;
+    case 1: srl_avx2_adam(param, grad, m, v, n, stepSize, beta1, beta2, invSqrtBias2, eps); break;
+#endif
+    default: srl_generic_adam(param, grad, m, v, n, stepSize, beta1, beta2, invSqrtBias2, eps); break;
+    }
+    SRL_FTZ_END
+}
+
+void srl_rmsprop(float *param, const float *grad, float *v, float *mg, float *buf, long n,
+                 float lr, float rho, float momentum, float eps, int epsInside) {
+    SRL_FTZ_BEGIN
+    switch (srl_cpu_level()) {
+#if SRL_X86
+    case 2: srl_avx512_rmsprop(param, grad, v, mg, buf, n, lr, rho, momentum, eps, epsInside); break;
+    case 1: srl_avx2_rmsprop(param, grad, v, mg, buf, n, lr, rho, momentum, eps, epsInside); break;
+#endif
+    default: srl_generic_rmsprop(param, grad, v, mg, buf, n, lr, rho, momentum, eps, epsInside); break;
+    }
+    SRL_FTZ_END
+}
+
+void srl_bias_act(const float *x, const float *bias, float *out, long rows, long cols, int relu) {
+    switch (srl_cpu_level()) {
+#if SRL_X86
+    case 2: srl_avx512_bias_act(x, bias, out, rows, cols, relu); break;
+    case 1: srl_avx2_bias_act(x, bias, out, rows, cols, relu); break;
+#endif
+    default: srl_generic_bias_act(x, bias, out, rows, cols, relu); break;
+    }
+}
+
+void srl_column_sums(const float *x, float *out, long rows, long cols, int accumulate) {
+    switch (srl_cpu_level()) {
+#if SRL_X86
+    case 2: srl_avx512_column_sums(x, out, rows, cols, accumulate); break;
+    case 1: srl_avx2_column_sums(x, out, rows, cols, accumulate); break;
+#endif
+    default: srl_generic_column_sums(x, out, rows, cols, accumulate); break;
+    }
+}
+
+// ---- Thread-local tape ----
+
+static __thread void *current_tape = 0;
+void *srl_current_tape(void) { return current_tape; }
+void srl_set_current_tape(void *tape) { current_tape = tape; }
+
+// ---- OpenBLAS through dlopen ----
+
+typedef void (*cblas_sgemm_fn)(int, int, int, int, int, int, float, const float *, int,
+                               const float *, int, float, float *, int);
+typedef void (*set_threads_fn)(int);
+typedef char *(*corename_fn)(void);
+
+static cblas_sgemm_fn blas_sgemm = 0;
+static set_threads_fn blas_set_threads = 0;
+static char blas_desc[512] = "not loaded: call srl_blas_load";
+
+int srl_blas_load(void) {
+    if (blas_sgemm) return 1;
+#if defined(_WIN32)
+    snprintf(blas_desc, sizeof blas_desc, "not supported on this platform");
+    return 0;
+#else
+#if SRL_X86
+    if (srl_cpu_max_level() >= 2 && getenv("OPENBLAS_CORETYPE") == 0)
+        setenv("OPENBLAS_CORETYPE", "SkylakeX", 0);
+#endif
+    const char *names[] = {
+        "libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0",
+        "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
+        "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0",
+        "/opt/homebrew/opt/openblas/lib/libopenblas.dylib", "/usr/local/opt/openblas/lib/libopenblas.dylib",
+        "/System/Library/Frameworks/Accelerate.framework/Accelerate",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        if (!h) continue;
+        cblas_sgemm_fn f = (cblas_sgemm_fn)dlsym(h, "cblas_sgemm");
+        if (!f) { dlclose(h); continue; }
+        blas_set_threads = (set_threads_fn)dlsym(h, "openblas_set_num_threads");
+        corename_fn core = (corename_fn)dlsym(h, "openblas_get_corename");
+        snprintf(blas_desc, sizeof blas_desc, "%s (core %s)", names[i], core ? core() : "unknown");
+        blas_sgemm = f;
+        return 1;
+    }
+    snprintf(blas_desc, sizeof blas_desc,
+             "not loaded: no OpenBLAS found (install it with `apt-get install libopenblas0`); "
+             "using SwiftRL's own kernels");
+    return 0;
+#endif
+}
+
+int srl_blas_is_loaded(void) { return blas_sgemm != 0; }
+const char *srl_blas_description(void) { return blas_desc; }
+void srl_blas_set_threads(int threads) {
+    if (blas_set_threads) blas_set_threads(threads);
+}
+
+void srl_blas_sgemm(int transA, int transB, long M, long N, long K, float alpha,
+                    const float *A, long lda, const float *B, long ldb,
+                    float beta, float *C, long ldc) {
+    // CblasRowMajor = 101, CblasNoTrans = 111, CblasTrans = 112.
+    blas_sgemm(101, transA ? 112 : 111, transB ? 112 : 111, (int)M, (int)N, (int)K, alpha,
+               A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
+}

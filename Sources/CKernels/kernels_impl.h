@@ -1,0 +1,223 @@
+// Kernels written once with 16-lane vector extensions and compiled once per ISA level:
+// kernels.c includes this file with SRL_ATTR and SRL_FN set for each level, and clang
+// lowers the same source to SSE2, AVX2+FMA or AVX-512 code. `acc += a * b` contracts to
+// FMA wherever the target has it (clang's default -ffp-contract=on).
+
+#define SRL_INLINE static inline __attribute__((always_inline)) SRL_ATTR
+
+SRL_INLINE v16f SRL_FN(load)(const float *p) { v16f v; __builtin_memcpy(&v, p, sizeof v); return v; }
+SRL_INLINE void SRL_FN(store)(float *p, v16f v) { __builtin_memcpy(p, &v, sizeof v); }
+
+// One MR x (16*NV) block of C over kc steps of k. A(i, k) = A[i*ars + k*acs];
+// B rows are contiguous with stride ldb. The loops have constant bounds after inlining
+// into a switch case, so the accumulators live in registers.
+SRL_INLINE void SRL_FN(block)(const int mr, const int nv, long kc,
+                              const float *A, long ars, long acs,
+                              const float *B, long ldb,
+                              float *C, long ldc, float alpha, float beta) {
+    v16f acc[SRL_MR][SRL_NV];
+    for (int r = 0; r < mr; r++)
+        for (int v = 0; v < nv; v++) acc[r][v] = (v16f)0.0f;
+    for (long k = 0; k < kc; k++) {
+        v16f b[SRL_NV];
+        for (int v = 0; v < nv; v++) b[v] = SRL_FN(load)(B + k * ldb + 16 * v);
+        for (int r = 0; r < mr; r++) {
+            v16f a = (v16f)(A[r * ars + k * acs]);
+            for (int v = 0; v < nv; v++) acc[r][v] += a * b[v];
+        }
+    }
+    for (int r = 0; r < mr; r++) {
+        for (int v = 0; v < nv; v++) {
+            float *c = C + r * ldc + 16 * v;
+            v16f out = acc[r][v] * alpha;
+            if (beta != 0.0f) out += SRL_FN(load)(c) * beta;
+            SRL_FN(store)(c, out);
+        }
+    }
+}
+
+// Dispatches a block with runtime mr <= SRL_MR to a specialization with constant bounds.
+static SRL_ATTR void SRL_FN(block_any)(int mr, int nv, long kc, const float *A, long ars, long acs,
+                                       const float *B, long ldb, float *C, long ldc,
+                                       float alpha, float beta) {
+#define SRL_CASE(R)                                                                        \
+    case R:                                                                                \
+        if (nv == SRL_NV) SRL_FN(block)(R, SRL_NV, kc, A, ars, acs, B, ldb, C, ldc, alpha, beta); \
+        else SRL_FN(block)(R, 1, kc, A, ars, acs, B, ldb, C, ldc, alpha, beta);           \
+        break;
+    switch (mr) {
+        SRL_CASE(1)
+#if SRL_MR >= 2
+        SRL_CASE(2)
+#endif
+#if SRL_MR >= 3
+        SRL_CASE(3)
+#endif
+#if SRL_MR >= 4
+        SRL_CASE(4)
+#endif
+#if SRL_MR >= 5
+        SRL_CASE(5)
+#endif
+#if SRL_MR >= 6
+        SRL_CASE(6)
+#endif
+#if SRL_MR >= 7
+        SRL_CASE(7)
+#endif
+#if SRL_MR >= 8
+        SRL_CASE(8)
+#endif
+        default: break;
+    }
+#undef SRL_CASE
+}
+
+// C = alpha * A * B + beta * C where B is K x N row-major (already untransposed).
+// The last N % 16 columns go through a zero-padded copy so every load is a full vector.
+static SRL_ATTR void SRL_FN(gemm_nn)(long M, long N, long K, float alpha,
+                                     const float *A, long ars, long acs,
+                                     const float *B, long ldb, float beta, float *C, long ldc,
+                                     float *tailB, float *tailC) {
+    const long KC = 256;
+    const long NR = 16 * SRL_NV;
+    const long nFull = N / 16 * 16;
+    const long nTail = N - nFull;
+    for (long k0 = 0; k0 < K; k0 += KC) {
+        const long kc = (K - k0 < KC) ? K - k0 : KC;
+        const float b0 = (k0 == 0) ? beta : 1.0f;
+        const float *Ak = A + k0 * acs;
+        const float *Bk = B + k0 * ldb;
+        long j0 = 0;
+        for (; j0 + NR <= nFull; j0 += NR)
+            for (long i0 = 0; i0 < M; i0 += SRL_MR) {
+                int mr = (int)((M - i0 < SRL_MR) ? M - i0 : SRL_MR);
+                SRL_FN(block_any)(mr, SRL_NV, kc, Ak + i0 * ars, ars, acs, Bk + j0, ldb,
+                                  C + i0 * ldc + j0, ldc, alpha, b0);
+            }
+        for (; j0 < nFull; j0 += 16)
+            for (long i0 = 0; i0 < M; i0 += SRL_MR) {
+                int mr = (int)((M - i0 < SRL_MR) ? M - i0 : SRL_MR);
+                SRL_FN(block_any)(mr, 1, kc, Ak + i0 * ars, ars, acs, Bk + j0, ldb,
+                                  C + i0 * ldc + j0, ldc, alpha, b0);
+            }
+        if (nTail > 0) {
+            for (long k = 0; k < kc; k++) {
+                for (long j = 0; j < nTail; j++) tailB[k * 16 + j] = Bk[k * ldb + nFull + j];
+                for (long j = nTail; j < 16; j++) tailB[k * 16 + j] = 0.0f;
+            }
+            for (long i0 = 0; i0 < M; i0 += SRL_MR) {
+                int mr = (int)((M - i0 < SRL_MR) ? M - i0 : SRL_MR);
+                for (int r = 0; r < mr; r++)
+                    for (long j = 0; j < 16; j++)
+                        tailC[r * 16 + j] = j < nTail ? C[(i0 + r) * ldc + nFull + j] : 0.0f;
+                SRL_FN(block_any)(mr, 1, kc, Ak + i0 * ars, ars, acs, tailB, 16,
+                                  tailC, 16, alpha, b0);
+                for (int r = 0; r < mr; r++)
+                    for (long j = 0; j < nTail; j++)
+                        C[(i0 + r) * ldc + nFull + j] = tailC[r * 16 + j];
+            }
+        }
+    }
+}
+
+static SRL_ATTR void SRL_FN(adam)(float *p, const float *g, float *m, float *v, long n,
+                                  float stepSize, float beta1, float beta2, float invSqrtBias2, float eps) {
+    const float c1 = 1.0f - beta1, c2 = 1.0f - beta2;
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        v16f gv = SRL_FN(load)(g + i);
+        v16f mv = SRL_FN(load)(m + i) * beta1 + gv * c1;
+        v16f vv = SRL_FN(load)(v + i) * beta2 + gv * gv * c2;
+        v16f denom = __builtin_elementwise_sqrt(vv) * invSqrtBias2 + eps;
+        SRL_FN(store)(m + i, mv);
+        SRL_FN(store)(v + i, vv);
+        SRL_FN(store)(p + i, SRL_FN(load)(p + i) - stepSize * mv / denom);
+    }
+    for (; i < n; i++) {
+        float gi = g[i];
+        m[i] = beta1 * m[i] + c1 * gi;
+        v[i] = beta2 * v[i] + c2 * gi * gi;
+        p[i] -= stepSize * m[i] / (__builtin_sqrtf(v[i]) * invSqrtBias2 + eps);
+    }
+}
+
+SRL_INLINE v16f SRL_FN(rms_step)(v16f gv, v16f *vv, v16f *mg, int centered, float rho, float eps, int epsInside) {
+    *vv = *vv * rho + gv * gv * (1.0f - rho);
+    v16f d = *vv;
+    if (centered) {
+        *mg = *mg * rho + gv * (1.0f - rho);
+        d -= *mg * *mg;
+    }
+    v16f denom = epsInside ? __builtin_elementwise_sqrt(d + eps) : __builtin_elementwise_sqrt(d) + eps;
+    return gv / denom;
+}
+
+static SRL_ATTR void SRL_FN(rmsprop)(float *p, const float *g, float *v, float *mg, float *buf, long n,
+                                     float lr, float rho, float momentum, float eps, int epsInside) {
+    const int centered = mg != 0;
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        v16f vv = SRL_FN(load)(v + i);
+        v16f mgv = centered ? SRL_FN(load)(mg + i) : (v16f)0.0f;
+        v16f step = SRL_FN(rms_step)(SRL_FN(load)(g + i), &vv, &mgv, centered, rho, eps, epsInside);
+        SRL_FN(store)(v + i, vv);
+        if (centered) SRL_FN(store)(mg + i, mgv);
+        if (buf) {
+            step = SRL_FN(load)(buf + i) * momentum + step;
+            SRL_FN(store)(buf + i, step);
+        }
+        SRL_FN(store)(p + i, SRL_FN(load)(p + i) - step * lr);
+    }
+    for (; i < n; i++) {
+        float gi = g[i];
+        v[i] = rho * v[i] + (1.0f - rho) * gi * gi;
+        float d = v[i];
+        if (centered) {
+            mg[i] = rho * mg[i] + (1.0f - rho) * gi;
+            d -= mg[i] * mg[i];
+        }
+        float denom = epsInside ? __builtin_sqrtf(d + eps) : __builtin_sqrtf(d) + eps;
+        float step = gi / denom;
+        if (buf) {
+            buf[i] = momentum * buf[i] + step;
+            step = buf[i];
+        }
+        p[i] -= lr * step;
+    }
+}
+
+static SRL_ATTR void SRL_FN(bias_act)(const float *x, const float *bias, float *out, long rows, long cols, int relu) {
+    for (long r = 0; r < rows; r++) {
+        const float *xr = x + r * cols;
+        float *o = out + r * cols;
+        long c = 0;
+        for (; c + 16 <= cols; c += 16) {
+            v16f y = SRL_FN(load)(xr + c) + SRL_FN(load)(bias + c);
+            if (relu) y = __builtin_elementwise_max(y, (v16f)0.0f);
+            SRL_FN(store)(o + c, y);
+        }
+        for (; c < cols; c++) {
+            float y = xr[c] + bias[c];
+            o[c] = (relu && y < 0.0f) ? 0.0f : y;
+        }
+    }
+}
+
+static SRL_ATTR void SRL_FN(column_sums)(const float *x, float *out, long rows, long cols, int accumulate) {
+    if (!accumulate)
+        for (long c = 0; c < cols; c++) out[c] = 0.0f;
+    long c = 0;
+    for (; c + 16 <= cols; c += 16) {
+        v16f s = SRL_FN(load)(out + c);
+        for (long r = 0; r < rows; r++) s += SRL_FN(load)(x + r * cols + c);
+        SRL_FN(store)(out + c, s);
+    }
+    for (; c < cols; c++) {
+        float s = out[c];
+        for (long r = 0; r < rows; r++) s += x[r * cols + c];
+        out[c] = s;
+    }
+}
+
+#undef SRL_INLINE

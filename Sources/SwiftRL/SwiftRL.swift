@@ -1,0 +1,3 @@
+@_exported import Randomness
+@_exported import Tensors
+@_exported import Networks

@@ -1,0 +1,125 @@
+import CKernels
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The CPU compute backend: which GEMM runs, how many threads large kernels use, and
+/// which instruction set our own kernels dispatch to.
+///
+/// GPU backends arrive later behind the same ``Tensor`` API; everything here is about the
+/// CPU path and is safe to leave at its defaults.
+public enum CPU {
+    /// Whether GEMMs above ``blasThreshold`` go to OpenBLAS when it could be loaded.
+    /// Defaults to true unless the environment sets `SWIFTRL_BLAS=0`.
+    nonisolated(unsafe) public static var blasEnabled: Bool = {
+        if let value = getenv("SWIFTRL_BLAS"), String(cString: value) == "0" { return false }
+        return true
+    }()
+
+    /// Multiply-add count (M·N·K) from which a GEMM goes to OpenBLAS. Below it our own
+    /// register-blocked kernels are as fast and skip the library's call overhead.
+    nonisolated(unsafe) public static var blasThreshold: Int = 1 << 20
+
+    /// Threads that large kernels split across (defaults to the number of cores, at most 8).
+    nonisolated(unsafe) public static var threadCount: Int = {
+        if let value = getenv("SWIFTRL_THREADS"), let n = Int(String(cString: value)), n > 0 { return n }
+        return max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }()
+
+    /// Work (in scalar operations) below which a kernel stays on the calling thread:
+    /// waking another thread costs a few microseconds.
+    nonisolated(unsafe) public static var parallelThreshold: Int = 1 << 16
+
+    /// True when OpenBLAS was found and loaded (loading is attempted once, on first use).
+    public static var isBLASAvailable: Bool { blasLoaded }
+
+    /// Where OpenBLAS was loaded from and which core it uses, or why it was not loaded.
+    public static var blasDescription: String {
+        _ = blasLoaded
+        return String(cString: srl_blas_description())
+    }
+
+    private static let blasLoaded: Bool = {
+        guard srl_blas_load() == 1 else { return false }
+        // Our own code splits work across threads; OpenBLAS threads itself only for
+        // shapes where that pays, and its pool must not fight ours.
+        srl_blas_set_threads(Int32(min(threadCount, 2)))
+        return true
+    }()
+
+    /// The instruction-set level our kernels use: "avx512", "avx2" or "portable".
+    public static var instructionSet: String {
+        switch srl_cpu_level() {
+        case 2: return "avx512"
+        case 1: return "avx2"
+        default: return "portable"
+        }
+    }
+
+    /// Caps our kernels at an instruction-set level (0 portable, 1 AVX2, 2 AVX-512), or
+    /// removes the cap with nil. Tests use it to check every variant against the others.
+    public static func capInstructionSet(level: Int?) {
+        srl_set_cpu_level_cap(Int32(level ?? -1))
+    }
+
+    /// Row-major `C = alpha·op(A)·op(B) + beta·C` on raw memory, through OpenBLAS for
+    /// large shapes when available and otherwise our kernels, split across threads by rows of C.
+    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let work = m &* n &* k
+        let ta: Int32 = transposeA ? 1 : 0, tb: Int32 = transposeB ? 1 : 0
+        if blasEnabled && work >= blasThreshold && blasLoaded {
+            srl_blas_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
+        }
+        let threads = min(threadCount, m / 16)
+        if threads < 2 || work < parallelThreshold * 4 {
+            srl_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
+        }
+        let a = UnsafeSendable(a), b = UnsafeSendable(b), c = UnsafeSendable(c)
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            let rows = chunk(t, of: threads, total: m)
+            guard !rows.isEmpty else { return }
+            // Rows of op(A) start at row offset in A, or column offset when A is transposed.
+            let aStart = transposeA ? a.value + rows.lowerBound : a.value + rows.lowerBound * lda
+            srl_sgemm(ta, tb, rows.count, n, k, alpha, aStart, lda, b.value, ldb, beta,
+                      c.value + rows.lowerBound * ldc, ldc)
+        }
+    }
+
+    /// Runs `body` over `0..<count` in contiguous chunks, on several threads when
+    /// `count * costPerItem` is large enough to pay for them.
+    public static func parallelFor(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
+        let threads = min(threadCount, count)
+        if threads < 2 || count &* costPerItem < parallelThreshold {
+            body(0..<count)
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let box = UnsafeSendable(body)
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                let range = chunk(t, of: threads, total: count)
+                if !range.isEmpty { box.value(range) }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func chunk(_ index: Int, of parts: Int, total: Int) -> Range<Int> {
+        let base = total / parts, extra = total % parts
+        let start = index * base + min(index, extra)
+        return start..<(start + base + (index < extra ? 1 : 0))
+    }
+}
+
+/// Carries a non-Sendable value into a concurrent loop whose iterations touch disjoint memory.
+@usableFromInline
+struct UnsafeSendable<T>: @unchecked Sendable {
+    @usableFromInline let value: T
+    @usableFromInline init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,100 @@
+import XCTest
+import Randomness
+import Tensors
+
+/// Our GEMM kernels at every instruction-set level, and OpenBLAS when present, against a
+/// plain triple loop, over shapes that hit full panels, narrow panels and padded tails.
+final class GEMMTests: XCTestCase {
+    static let shapes: [(Int, Int, Int)] = [
+        (1, 1, 1), (1, 64, 4), (64, 64, 64), (64, 2, 64), (7, 33, 5), (13, 17, 300),
+        (2, 48, 9), (65, 31, 257), (9, 16, 1), (32, 512, 40), (100, 3, 7),
+    ]
+
+    func reference(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                   _ a: [Float], _ b: [Float], _ beta: Float, _ c: [Float]) -> [Float] {
+        var out = c
+        for i in 0..<m {
+            for j in 0..<n {
+                var s: Double = 0
+                for p in 0..<k {
+                    let av = ta ? a[p * m + i] : a[i * k + p]
+                    let bv = tb ? b[j * k + p] : b[p * n + j]
+                    s += Double(av) * Double(bv)
+                }
+                out[i * n + j] = alpha * Float(s) + (beta == 0 ? 0 : beta * c[i * n + j])
+            }
+        }
+        return out
+    }
+
+    func check(useBLAS: Bool, level: Int?) {
+        var rng = TestRandom(seed: 7)
+        for (m, n, k) in Self.shapes {
+            for ta in [false, true] {
+                for tb in [false, true] {
+                    for (alpha, beta): (Float, Float) in [(1, 0), (0.5, 2)] {
+                        let a = (0..<(m * k)).map { _ in rng.next() }
+                        let b = (0..<(k * n)).map { _ in rng.next() }
+                        let c = (0..<(m * n)).map { _ in rng.next() }
+                        let expected = reference(ta, tb, m, n, k, alpha, a, b, beta, c)
+                        var got = c
+                        CPU.capInstructionSet(level: level)
+                        let savedThreshold = CPU.blasThreshold
+                        CPU.blasThreshold = useBLAS ? 0 : Int.max
+                        a.withUnsafeBufferPointer { pa in
+                            b.withUnsafeBufferPointer { pb in
+                                got.withUnsafeMutableBufferPointer { pc in
+                                    CPU.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha,
+                                             a: pa.baseAddress!, lda: ta ? m : k, b: pb.baseAddress!, ldb: tb ? k : n,
+                                             beta: beta, c: pc.baseAddress!, ldc: n)
+                                }
+                            }
+                        }
+                        CPU.blasThreshold = savedThreshold
+                        CPU.capInstructionSet(level: nil)
+                        let worst = zip(got, expected).map { abs($0 - $1) }.max() ?? 0
+                        XCTAssertLessThan(worst, 1e-3 * Float(k).squareRoot() + 1e-4,
+                                          "m\(m) n\(n) k\(k) ta\(ta) tb\(tb) alpha\(alpha) beta\(beta) level \(String(describing: level)) blas \(useBLAS)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testPortableKernels() { check(useBLAS: false, level: 0) }
+    func testAVX2Kernels() { check(useBLAS: false, level: 1) }
+    func testBestKernels() { check(useBLAS: false, level: nil) }
+
+    func testOpenBLASWhenInstalled() throws {
+        guard CPU.isBLASAvailable else {
+            throw XCTSkip("OpenBLAS is not installed (\(CPU.blasDescription)); install libopenblas0 to test that path")
+        }
+        check(useBLAS: true, level: nil)
+    }
+
+    func testLargeParallelGEMMMatchesSingleThread() {
+        var rng = TestRandom(seed: 3)
+        let (m, n, k) = (300, 200, 150)
+        let a = Tensor(shape: [m, k], scalars: (0..<(m * k)).map { _ in rng.next() })
+        let b = Tensor(shape: [k, n], scalars: (0..<(k * n)).map { _ in rng.next() })
+        let savedThreads = CPU.threadCount, savedBLAS = CPU.blasEnabled
+        CPU.blasEnabled = false
+        CPU.threadCount = 1
+        let single = matmul(a, b)
+        CPU.threadCount = 2
+        let parallel = matmul(a, b)
+        CPU.threadCount = savedThreads
+        CPU.blasEnabled = savedBLAS
+        XCTAssertTrue(single.isApproximatelyEqual(to: parallel, tolerance: 0))
+    }
+}
+
+/// A tiny deterministic generator for test data, independent of the library's own.
+struct TestRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &+ 0x9E3779B97F4A7C15 }
+    mutating func next() -> Float {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Float(Int64(bitPattern: state >> 11) % 2001 - 1000) / 1000
+    }
+}
