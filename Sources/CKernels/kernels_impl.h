@@ -101,7 +101,17 @@ static SRL_ATTR void SRL_FN(gemm_nn)(long M, long N, long K, float alpha,
                 SRL_FN(block_any)(mr, 1, kc, Ak + i0 * ars, ars, acs, Bk + j0, ldb,
                                   C + i0 * ldc + j0, ldc, alpha, b0);
             }
-        if (nTail > 0) {
+        if (nTail > 0 && M * nTail <= 32) {
+            // A few rows (acting with batch 1): padding a panel would cost more than
+            // computing the last columns directly.
+            for (long i = 0; i < M; i++)
+                for (long j = nFull; j < N; j++) {
+                    float s = 0.0f;
+                    for (long k = 0; k < kc; k++) s += Ak[i * ars + k * acs] * Bk[k * ldb + j];
+                    float *c = C + i * ldc + j;
+                    *c = alpha * s + (b0 != 0.0f ? b0 * *c : 0.0f);
+                }
+        } else if (nTail > 0) {
             for (long k = 0; k < kc; k++) {
                 for (long j = 0; j < nTail; j++) tailB[k * 16 + j] = Bk[k * ldb + nFull + j];
                 for (long j = nTail; j < 16; j++) tailB[k * 16 + j] = 0.0f;

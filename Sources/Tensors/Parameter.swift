@@ -33,6 +33,10 @@ public final class Parameter: @unchecked Sendable {
         set { stored = newValue.detached }
     }
 
+    /// The current value, never tracked by a tape: for acting, copying and saving.
+    @inlinable
+    public var detachedValue: Tensor { stored }
+
     /// The shape of the value.
     public var shape: [Int] { stored.shape }
     /// The number of scalars.

@@ -1,4 +1,12 @@
 import CKernels
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Activation functions. Each gradient is written in terms of the saved output where that
+// is cheaper than recomputing from the input.
 
 extension Tensor {
     /// max(x, 0).
@@ -8,4 +16,40 @@ extension Tensor {
         let y = out
         return tape.recordUnary(out, self) { g in g.zipped(with: y) { gi, yi in yi > 0 ? gi : 0 } }
     }
+
+    /// Hyperbolic tangent; dy/dx = 1 - y².
+    public func tanh() -> Tensor {
+        let out = mapped { Glibc_tanhf($0) }
+        guard let tape = GradientTape.recording(self) else { return out }
+        let y = out
+        return tape.recordUnary(out, self) { g in g.zipped(with: y) { gi, yi in gi * (1 - yi * yi) } }
+    }
+
+    /// Logistic sigmoid 1 / (1 + e^-x); dy/dx = y (1 - y).
+    public func sigmoid() -> Tensor {
+        let out = mapped { x in x >= 0 ? 1 / (1 + expf(-x)) : expf(x) / (1 + expf(x)) }
+        guard let tape = GradientTape.recording(self) else { return out }
+        let y = out
+        return tape.recordUnary(out, self) { g in g.zipped(with: y) { gi, yi in gi * yi * (1 - yi) } }
+    }
+
+    /// x for x > 0, alpha (e^x - 1) otherwise (Clevert et al. 2016).
+    public func elu(alpha: Float = 1) -> Tensor {
+        let out = mapped { $0 > 0 ? $0 : alpha * expm1f($0) }
+        guard let tape = GradientTape.recording(self) else { return out }
+        let y = out
+        return tape.recordUnary(out, self) { g in g.zipped(with: y) { gi, yi in yi > 0 ? gi : gi * (yi + alpha) } }
+    }
+
+    /// log(1 + e^x), computed without overflow; dy/dx = sigmoid(x).
+    public func softplus() -> Tensor {
+        let out = mapped { x in max(x, 0) + log1pf(expf(-Swift.abs(x))) }
+        guard let tape = GradientTape.recording(self) else { return out }
+        let x = self.detached
+        return tape.recordUnary(out, self) { g in
+            g.zipped(with: x) { gi, xi in gi * (xi >= 0 ? 1 / (1 + expf(-xi)) : expf(xi) / (1 + expf(xi))) }
+        }
+    }
 }
+
+@inline(__always) func Glibc_tanhf(_ x: Float) -> Float { tanhf(x) }

@@ -70,3 +70,48 @@ extension Tensor {
         return out
     }
 }
+
+/// The affine map `x · weight + bias` over the last axis of `x`, as one tape entry: the
+/// workhorse of dense layers. `weight` is [inputSize, outputSize]; `bias` is [outputSize].
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    precondition(weight.rank == 2, "linear: weight must be [input, output], got \(weight.shape)")
+    let k = weight.shape[0], n = weight.shape[1]
+    precondition(x.shape.last == k, "linear: input \(x.shape) does not end in \(k) (weight \(weight.shape))")
+    if let bias { precondition(bias.shape == [n], "linear: bias \(bias.shape) should be [\(n)]") }
+    let rows = x.count / max(k, 1)
+    let out = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [n])
+    let po = out.storage.pointer
+    if let bias {
+        let pb = bias.storage.pointer
+        for r in 0..<rows { (po + r * n).update(from: pb, count: n) }
+    }
+    CPU.gemm(transposeA: false, transposeB: false, m: rows, n: n, k: k, a: x.storage.pointer, lda: k,
+             b: weight.storage.pointer, ldb: n, beta: bias == nil ? 0 : 1, c: po, ldc: n)
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    guard let tape = GradientTape.recording(inputs) else { return out }
+    let xd = x.detached, wd = weight.detached
+    let needX = tape.tracks(x), needW = tape.tracks(weight), needB = bias.map { tape.tracks($0) } ?? false
+    return tape.recordNary(out, inputs) { g in
+        var grads: [Tensor?] = [nil, nil, nil]
+        if needX {
+            let gx = Tensor(uninitializedShape: xd.shape)
+            CPU.gemm(transposeA: false, transposeB: true, m: rows, n: k, k: n, a: g.storage.pointer, lda: n,
+                     b: wd.storage.pointer, ldb: n, c: gx.storage.pointer, ldc: k)
+            grads[0] = gx
+        }
+        if needW {
+            let gw = Tensor(uninitializedShape: [k, n])
+            CPU.gemm(transposeA: true, transposeB: false, m: k, n: n, k: rows, a: xd.storage.pointer, lda: k,
+                     b: g.storage.pointer, ldb: n, c: gw.storage.pointer, ldc: n)
+            grads[1] = gw
+        }
+        if needB {
+            let gb = Tensor(uninitializedShape: [n])
+            srl_column_sums(g.storage.pointer, gb.storage.pointer, rows, n, 0)
+            grads[2] = gb
+        }
+        return grads
+    }
+}
+
+import CKernels
