@@ -1,1 +1,3 @@
-print("swiftrl")
+import ArgumentParser
+
+await SwiftRLCommand.main()

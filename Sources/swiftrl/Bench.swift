@@ -1,0 +1,66 @@
+import ArgumentParser
+import BenchmarkSuites
+import Foundation
+import Tensors
+
+/// `swiftrl bench SUITE`: prints one JSON line per measurement.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a benchmark suite and print JSON lines (compare with the scripts in shared/anchors).",
+        subcommands: [Core.self]
+    )
+
+    struct Core: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Tensor core: MLP training step and batch-1 forward, Nature-DQN CNN, GEMM throughput."
+        )
+
+        @Flag(help: "Short measurements, for a smoke test.")
+        var quick = false
+
+        @Option(help: "Timed repetitions per measurement; the median is reported.")
+        var repetitions = 3
+
+        @Flag(help: "Use only SwiftRL's own kernels even when OpenBLAS is installed.")
+        var noBlas = false
+
+        @Option(help: "Append the JSON lines to this file as well.")
+        var output: String?
+
+        func validate() throws {
+            guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+        }
+
+        func run() throws {
+            if noBlas { CPU.blasEnabled = false }
+            var file: FileHandle?
+            if let output {
+                let url = URL(fileURLWithPath: output)
+                if !FileManager.default.fileExists(atPath: url.path) {
+                    guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                        throw ValidationError("cannot create \(output): check that its directory exists and is writable")
+                    }
+                }
+                file = try FileHandle(forWritingTo: url)
+                try file?.seekToEnd()
+            }
+            CoreBenchmarks.run(.init(quick: quick, repetitions: repetitions)) { line in
+                print(line)
+                fflush(stdout)
+                file?.write(Data((line.description + "\n").utf8))
+            }
+            try file?.close()
+        }
+    }
+}
+
+/// `swiftrl info`: what the compute backend found on this machine.
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the CPU kernels and BLAS library SwiftRL uses here.")
+
+    func run() {
+        print("instruction set: \(CPU.instructionSet)")
+        print("threads: \(CPU.threadCount)")
+        print("OpenBLAS: \(CPU.blasDescription)")
+    }
+}

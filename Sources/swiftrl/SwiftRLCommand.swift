@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `swiftrl` command-line tool.
+struct SwiftRLCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swiftrl",
+        abstract: "Deep reinforcement learning in Swift: train, evaluate and benchmark agents.",
+        version: "0.1.0",
+        subcommands: [Bench.self, Info.self]
+    )
+}
