@@ -21,7 +21,7 @@ extension RandomGenerator {
         precondition(
             standardDeviation >= 0,
             "normal(mean:standardDeviation:) needs a non-negative standard deviation")
-        return Float(Double(mean) + Double(standardDeviation) * standardNormalPair().0)
+        return Float(Double(mean) + Double(standardDeviation) * standardNormal())
     }
 
     /// Returns a double-precision sample from the normal distribution; consumes two draws.
@@ -31,7 +31,16 @@ extension RandomGenerator {
         precondition(
             standardDeviation >= 0,
             "normalDouble(mean:standardDeviation:) needs a non-negative standard deviation")
-        return mean + standardDeviation * standardNormalPair().0
+        return mean + standardDeviation * standardNormal()
+    }
+
+    /// The first output of ``standardNormalPair()`` alone: the same draws and the same value,
+    /// without paying for the `sin` whose result a single sample would throw away.
+    @usableFromInline
+    internal mutating func standardNormal() -> Double {
+        let radiusUniform = Double((next() >> 11) + 1) * 0x1p-53
+        let angle = 2 * Double.pi * uniformDouble()
+        return (-2 * log(radiusUniform)).squareRoot() * cos(angle)
     }
 
     /// Two independent standard normals from two draws, by the Box–Muller transform.

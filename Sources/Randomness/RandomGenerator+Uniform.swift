@@ -65,7 +65,8 @@ extension RandomGenerator {
     public mutating func int(in range: Range<Int>) -> Int {
         precondition(!range.isEmpty, "int(in:) needs a non-empty range")
         // The width is computed with wrapping arithmetic so `Int.min..<Int.max` works too.
-        let width = UInt64(truncatingIfNeeded: UInt(bitPattern: range.upperBound &- range.lowerBound))
+        let width = UInt64(
+            truncatingIfNeeded: UInt(bitPattern: range.upperBound &- range.lowerBound))
         return range.lowerBound &+ Int(truncatingIfNeeded: bounded(below: width))
     }
 

@@ -70,14 +70,16 @@ public struct RandomGenerator: RandomNumberGenerator, Hashable, Sendable {
     /// overlap. The polynomial is the one published with the reference implementation.
     public mutating func jump() {
         applyJumpPolynomial(
-            (0x180E_C6D3_3CFD_0ABA, 0xD5A6_1266_F0C9_392C, 0xA958_2618_E03F_C9AA, 0x39AB_DC45_29B1_661C))
+            (0x180E_C6D3_3CFD_0ABA, 0xD5A6_1266_F0C9_392C,
+             0xA958_2618_E03F_C9AA, 0x39AB_DC45_29B1_661C))
     }
 
     /// Advances the generator by 2^192 draws, leaving room for 2^128 ``jump()``s in between,
     /// so a two-level hierarchy of streams (e.g. machines, then threads) stays disjoint.
     public mutating func longJump() {
         applyJumpPolynomial(
-            (0x76E1_5D3E_FEFD_CBBF, 0xC500_4E44_1C52_2FB3, 0x7771_0069_854E_E241, 0x3910_9BB0_2ACB_E635))
+            (0x76E1_5D3E_FEFD_CBBF, 0xC500_4E44_1C52_2FB3,
+             0x7771_0069_854E_E241, 0x3910_9BB0_2ACB_E635))
     }
 
     /// Multiplies the state by the characteristic-polynomial residue `words` (low word first),

@@ -69,6 +69,9 @@ final class UniformTests: XCTestCase {
         XCTAssertEqual(Statistics.mean(samples.map(Double.init)), 0, accuracy: 0.01)
         var top = generator(firstOutput: .max)
         XCTAssertEqual(top.uniform(in: Float(0.1)...Float(0.7)), 0.7)
+        // Here `low + (high - low)` rounds to 0, so only an explicit top case reaches `high`.
+        var topAgain = generator(firstOutput: .max)
+        XCTAssertEqual(topAgain.uniform(in: Float(-1)...Float(1e-9)), 1e-9)
         var bottom = generator(firstOutput: 0)
         XCTAssertEqual(bottom.uniform(in: Float(0.1)...Float(0.7)), 0.1)
         XCTAssertEqual(rng.uniform(in: Float(3)...Float(3)), 3)
@@ -130,6 +133,9 @@ final class UniformTests: XCTestCase {
     func testBernoulli() {
         var rng = RandomGenerator(seed: 107)
         XCTAssertFalse((0..<10_000).contains { _ in rng.bernoulli(0) })
+        // The smallest uniform is exactly 0, which must still not count as a success for p = 0.
+        var zero = generator(firstOutput: 0)
+        XCTAssertFalse(zero.bernoulli(0))
         XCTAssertTrue((0..<10_000).allSatisfy { _ in rng.bernoulli(1) })
         let hits = (0..<100_000).filter { _ in rng.bernoulli(0.3) }.count
         // Standard error 0.00145.
