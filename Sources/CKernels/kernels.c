@@ -23,32 +23,38 @@ typedef float v16f __attribute__((ext_vector_type(16)));
 #define SRL_FN(name) srl_generic_##name
 #define SRL_MR 2
 #define SRL_NV 1
+#define SRL_GV 2
 #include "kernels_impl.h"
 #undef SRL_ATTR
 #undef SRL_FN
 #undef SRL_MR
 #undef SRL_NV
+#undef SRL_GV
 
 #if SRL_X86
 #define SRL_ATTR __attribute__((target("avx2,fma")))
 #define SRL_FN(name) srl_avx2_##name
 #define SRL_MR 6
 #define SRL_NV 1
+#define SRL_GV 4
 #include "kernels_impl.h"
 #undef SRL_ATTR
 #undef SRL_FN
 #undef SRL_MR
 #undef SRL_NV
+#undef SRL_GV
 
 #define SRL_ATTR __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")))
 #define SRL_FN(name) srl_avx512_##name
 #define SRL_MR 8
 #define SRL_NV 2
+#define SRL_GV 8
 #include "kernels_impl.h"
 #undef SRL_ATTR
 #undef SRL_FN
 #undef SRL_MR
 #undef SRL_NV
+#undef SRL_GV
 #endif
 
 // ---- CPU level ----
@@ -153,6 +159,17 @@ void srl_sgemm(int transA, int transB, long M, long N, long K, float alpha,
         ldbn = N;
     }
     long ars = transA ? 1 : lda, acs = transA ? lda : 1;
+    if (M == 1) {
+        switch (srl_cpu_level()) {
+#if SRL_X86
+        case 2: srl_avx512_gemv(N, K, alpha, A, acs, Bn, ldbn, beta, C); break;
+        case 1: srl_avx2_gemv(N, K, alpha, A, acs, Bn, ldbn, beta, C); break;
+#endif
+        default: srl_generic_gemv(N, K, alpha, A, acs, Bn, ldbn, beta, C); break;
+        }
+        SRL_FTZ_END
+        return;
+    }
     switch (srl_cpu_level()) {
 #if SRL_X86
     case 2: srl_avx512_gemm_nn(M, N, K, alpha, A, ars, acs, Bn, ldbn, beta, C, ldc, tailB, tailC); break;

@@ -131,6 +131,47 @@ static SRL_ATTR void SRL_FN(gemm_nn)(long M, long N, long K, float alpha,
     }
 }
 
+// One row of C (acting with batch 1): C[0, :] = alpha * A[0, :] * B + beta * C[0, :].
+// A single accumulator per panel would wait on FMA latency each k, so SRL_GV panels are
+// processed together, and leftover panels split k into four independent partial sums.
+static SRL_ATTR void SRL_FN(gemv)(long N, long K, float alpha, const float *A, long acs,
+                                  const float *B, long ldb, float beta, float *C) {
+    long j0 = 0;
+    for (; j0 + 16 * SRL_GV <= N; j0 += 16 * SRL_GV) {
+        v16f acc[SRL_GV];
+        for (int v = 0; v < SRL_GV; v++) acc[v] = (v16f)0.0f;
+        for (long k = 0; k < K; k++) {
+            v16f a = (v16f)(A[k * acs]);
+            for (int v = 0; v < SRL_GV; v++) acc[v] += a * SRL_FN(load)(B + k * ldb + j0 + 16 * v);
+        }
+        for (int v = 0; v < SRL_GV; v++) {
+            v16f out = acc[v] * alpha;
+            if (beta != 0.0f) out += SRL_FN(load)(C + j0 + 16 * v) * beta;
+            SRL_FN(store)(C + j0 + 16 * v, out);
+        }
+    }
+    for (; j0 + 16 <= N; j0 += 16) {
+        v16f acc[4] = {(v16f)0.0f, (v16f)0.0f, (v16f)0.0f, (v16f)0.0f};
+        long k = 0;
+        for (; k + 4 <= K; k += 4)
+            for (int u = 0; u < 4; u++) acc[u] += (v16f)(A[(k + u) * acs]) * SRL_FN(load)(B + (k + u) * ldb + j0);
+        for (; k < K; k++) acc[0] += (v16f)(A[k * acs]) * SRL_FN(load)(B + k * ldb + j0);
+        v16f out = ((acc[0] + acc[1]) + (acc[2] + acc[3])) * alpha;
+        if (beta != 0.0f) out += SRL_FN(load)(C + j0) * beta;
+        SRL_FN(store)(C + j0, out);
+    }
+    for (; j0 < N; j0++) {
+        float s0 = 0.0f, s1 = 0.0f;
+        long k = 0;
+        for (; k + 2 <= K; k += 2) {
+            s0 += A[k * acs] * B[k * ldb + j0];
+            s1 += A[(k + 1) * acs] * B[(k + 1) * ldb + j0];
+        }
+        if (k < K) s0 += A[k * acs] * B[k * ldb + j0];
+        C[j0] = alpha * (s0 + s1) + (beta != 0.0f ? beta * C[j0] : 0.0f);
+    }
+}
+
 static SRL_ATTR void SRL_FN(adam)(float *p, const float *g, float *m, float *v, long n,
                                   float stepSize, float beta1, float beta2, float invSqrtBias2, float eps) {
     const float c1 = 1.0f - beta1, c2 = 1.0f - beta2;

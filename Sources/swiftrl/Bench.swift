@@ -45,8 +45,8 @@ struct Bench: ParsableCommand {
                 try file?.seekToEnd()
             }
             CoreBenchmarks.run(.init(quick: quick, repetitions: repetitions)) { line in
-                print(line)
-                fflush(stdout)
+                // Unbuffered, so a long suite shows each line as soon as it is measured.
+                FileHandle.standardOutput.write(Data((line.description + "\n").utf8))
                 file?.write(Data((line.description + "\n").utf8))
             }
             try file?.close()
