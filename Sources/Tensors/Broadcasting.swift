@@ -4,7 +4,7 @@ extension Tensor {
     /// The shape two shapes broadcast to. Traps with both shapes named when they do not broadcast.
     public static func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
         if a == b { return a }
-        let rank = max(a.count, b.count)
+        let rank = Swift.max(a.count, b.count)
         var out = [Int](repeating: 1, count: rank)
         for i in 0..<rank {
             let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
@@ -48,7 +48,7 @@ extension Tensor {
             let s = pa[0]
             CPU.parallelFor(n) { r in for i in r { po[i] = op(s, pb[i]) } }
         } else if a.count == n && isTrailingSuffix(b.shape, of: a.shape) {
-            let cols = b.count, rows = n / max(cols, 1)
+            let cols = b.count, rows = n / Swift.max(cols, 1)
             CPU.parallelFor(rows, costPerItem: cols) { rr in
                 for row in rr {
                     let base = row &* cols
@@ -56,7 +56,7 @@ extension Tensor {
                 }
             }
         } else if b.count == n && isTrailingSuffix(a.shape, of: b.shape) {
-            let cols = a.count, rows = n / max(cols, 1)
+            let cols = a.count, rows = n / Swift.max(cols, 1)
             CPU.parallelFor(rows, costPerItem: cols) { rr in
                 for row in rr {
                     let base = row &* cols
@@ -72,6 +72,58 @@ extension Tensor {
             }
         }
         return out
+    }
+
+    /// The four arithmetic operations, run by vectorised C kernels.
+    @usableFromInline
+    enum ArithmeticKernel: Int32 {
+        case add = 0, subtract, multiply, divide
+
+        var function: (Float, Float) -> Float {
+            switch self {
+            case .add: return (+)
+            case .subtract: return (-)
+            case .multiply: return (*)
+            case .divide: return (/)
+            }
+        }
+    }
+
+    /// Arithmetic with broadcasting through the C kernels, split across threads when large.
+    /// Layouts other than same-shape, scalar and row-repeat use the generic strided walk.
+    static func broadcasting(_ a: Tensor, _ b: Tensor, kernel: ArithmeticKernel) -> Tensor {
+        let shape = a.shape == b.shape ? a.shape : broadcastShape(a.shape, b.shape)
+        let n = Tensor.count(of: shape)
+        let op = kernel.rawValue
+        let pa = a.storage.pointer, pb = b.storage.pointer
+        if a.count == n && (b.count == n || b.count == 1) || (a.count == 1 && b.count == n) {
+            let out = Tensor(uninitializedShape: shape)
+            let po = out.storage.pointer
+            let aStep = a.count == n ? 1 : 0, bStep = b.count == n ? 1 : 0
+            CPU.parallelFor(n, costPerItem: 1) { r in
+                srl_binary(op, pa + r.lowerBound * aStep, aStep, pb + r.lowerBound * bStep, bStep, po + r.lowerBound, r.count)
+            }
+            return out
+        }
+        if a.count == n && isTrailingSuffix(b.shape, of: a.shape) {
+            let out = Tensor(uninitializedShape: shape)
+            let po = out.storage.pointer
+            let cols = b.count, rows = n / Swift.max(cols, 1)
+            CPU.parallelFor(rows, costPerItem: cols) { rr in
+                for row in rr { srl_binary(op, pa + row * cols, 1, pb, 1, po + row * cols, cols) }
+            }
+            return out
+        }
+        if b.count == n && isTrailingSuffix(a.shape, of: b.shape) {
+            let out = Tensor(uninitializedShape: shape)
+            let po = out.storage.pointer
+            let cols = a.count, rows = n / Swift.max(cols, 1)
+            CPU.parallelFor(rows, costPerItem: cols) { rr in
+                for row in rr { srl_binary(op, pa, 1, pb + row * cols, 1, po + row * cols, cols) }
+            }
+            return out
+        }
+        return broadcasting(a, b, kernel.function)
     }
 
     /// Strides for reading a tensor of `shape` as if it had `target` shape (0 on stretched axes).

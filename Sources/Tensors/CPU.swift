@@ -19,9 +19,10 @@ public enum CPU {
         return true
     }()
 
-    /// Multiply-add count (M·N·K) from which a GEMM goes to OpenBLAS. Measured with
-    /// `swiftrl bench core`, our register-blocked kernels beat OpenBLAS 0.3.21 at every RL
-    /// shape (up to the 32×512×3136 Nature-DQN dense layer), so only very large products go to it.
+    /// Multiply-add count (M·N·K) from which a GEMM whose dimensions are all at least 256
+    /// goes to OpenBLAS. Measured with `swiftrl bench core`, our register-blocked kernels beat
+    /// OpenBLAS 0.3.21 at every RL shape (up to the 32×512×3136 Nature-DQN dense layer and
+    /// the convolution GEMMs), so only large square-ish products go to it.
     nonisolated(unsafe) public static var blasThreshold: Int = 1 << 26
 
     /// Threads that large kernels split across (defaults to the number of cores, at most 8).
@@ -73,7 +74,9 @@ public enum CPU {
                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
         let work = m &* n &* k
         let ta: Int32 = transposeA ? 1 : 0, tb: Int32 = transposeB ? 1 : 0
-        if blasEnabled && work >= blasThreshold && blasLoaded {
+        // Narrow products (convolutions have 32-64 output channels) stay on our kernels at
+        // any size: they measured twice as fast as OpenBLAS there.
+        if blasEnabled && work >= blasThreshold && min(m, n, k) >= 256 && blasLoaded {
             srl_blas_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
         }
@@ -83,25 +86,44 @@ public enum CPU {
             srl_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
         }
-        let a = UnsafeSendable(a), b = UnsafeSendable(b), c = UnsafeSendable(c)
+        // Transpose B once here rather than once per thread inside the kernel.
+        var packed: UnsafeMutablePointer<Float>?
+        if transposeB {
+            packed = .allocate(capacity: k * n)
+            srl_transpose(b, n, k, ldb, packed!)
+        }
+        defer { packed?.deallocate() }
+        let packedLDB = transposeB ? n : ldb
+        let a = UnsafeSendable(a), b = UnsafeSendable(packed.map { UnsafePointer($0) } ?? b), c = UnsafeSendable(c)
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             let rows = chunk(t, of: threads, total: m)
             guard !rows.isEmpty else { return }
             // Rows of op(A) start at row offset in A, or column offset when A is transposed.
             let aStart = transposeA ? a.value + rows.lowerBound : a.value + rows.lowerBound * lda
-            srl_sgemm(ta, tb, rows.count, n, k, alpha, aStart, lda, b.value, ldb, beta,
+            srl_sgemm(ta, 0, rows.count, n, k, alpha, aStart, lda, b.value, packedLDB, beta,
                       c.value + rows.lowerBound * ldc, ldc)
         }
     }
 
     /// Runs `body` over `0..<count` in contiguous chunks, on several threads when
     /// `count * costPerItem` is large enough to pay for them.
+    ///
+    /// Always inlined: on the single-threaded path the caller's loop closure, and any
+    /// element function it calls, then inline into one vectorisable loop.
+    @inlinable @inline(__always)
     public static func parallelFor(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
-        let threads = min(threadCount, count)
-        if threads < 2 || count &* costPerItem < parallelThreshold {
+        if threadCount < 2 || count < 2 || count &* costPerItem < parallelThreshold {
             body(0..<count)
-            return
+        } else {
+            parallelForAcrossThreads(count, body)
         }
+    }
+
+    /// The multi-threaded half of ``parallelFor(_:costPerItem:_:)``, kept out of line so the
+    /// inlined single-threaded path sees the loop closure as a plain call.
+    @usableFromInline
+    static func parallelForAcrossThreads(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let threads = min(threadCount, count)
         withoutActuallyEscaping(body) { body in
             let box = UnsafeSendable(body)
             DispatchQueue.concurrentPerform(iterations: threads) { t in
@@ -111,7 +133,7 @@ public enum CPU {
         }
     }
 
-    @inline(__always)
+    @usableFromInline @inline(__always)
     static func chunk(_ index: Int, of parts: Int, total: Int) -> Range<Int> {
         let base = total / parts, extra = total % parts
         let start = index * base + min(index, extra)

@@ -11,10 +11,19 @@ import Darwin
 extension Tensor {
     /// max(x, 0).
     public func relu() -> Tensor {
-        let out = mapped { $0 > 0 ? $0 : 0 }
+        let out = Tensor(uninitializedShape: shape)
+        let px = storage.pointer, po = out.storage.pointer
+        CPU.parallelFor(count) { r in srl_relu(px + r.lowerBound, po + r.lowerBound, r.count) }
         guard let tape = GradientTape.recording(self) else { return out }
         let y = out
-        return tape.recordUnary(out, self) { g in g.zipped(with: y) { gi, yi in yi > 0 ? gi : 0 } }
+        return tape.recordUnary(out, self) { g in
+            let gx = Tensor(uninitializedShape: g.shape)
+            let pg = g.storage.pointer, py = y.storage.pointer, pgx = gx.storage.pointer
+            CPU.parallelFor(g.count) { r in
+                srl_relu_backward(pg + r.lowerBound, py + r.lowerBound, pgx + r.lowerBound, r.count)
+            }
+            return gx
+        }
     }
 
     /// Hyperbolic tangent; dy/dx = 1 - y².
@@ -43,7 +52,7 @@ extension Tensor {
 
     /// log(1 + e^x), computed without overflow; dy/dx = sigmoid(x).
     public func softplus() -> Tensor {
-        let out = mapped { x in max(x, 0) + log1pf(expf(-Swift.abs(x))) }
+        let out = mapped { x in Swift.max(x, 0) + log1pf(expf(-Swift.abs(x))) }
         guard let tape = GradientTape.recording(self) else { return out }
         let x = self.detached
         return tape.recordUnary(out, self) { g in

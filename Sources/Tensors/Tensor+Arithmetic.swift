@@ -2,10 +2,10 @@
 
 extension Tensor {
     /// Plain elementwise sum without recording, used by the tape to accumulate gradients.
-    func adding(_ other: Tensor) -> Tensor { Tensor.broadcasting(self, other, +) }
+    func adding(_ other: Tensor) -> Tensor { Tensor.broadcasting(self, other, kernel: .add) }
 
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        let out = broadcasting(a, b, +)
+        let out = broadcasting(a, b, kernel: .add)
         guard let tape = GradientTape.recording(a, b) else { return out }
         let sa = a.shape, sb = b.shape
         return tape.recordBinary(out, a, b) { g, needA, needB in
@@ -14,7 +14,7 @@ extension Tensor {
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        let out = broadcasting(a, b, -)
+        let out = broadcasting(a, b, kernel: .subtract)
         guard let tape = GradientTape.recording(a, b) else { return out }
         let sa = a.shape, sb = b.shape
         return tape.recordBinary(out, a, b) { g, needA, needB in
@@ -23,7 +23,7 @@ extension Tensor {
     }
 
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        let out = broadcasting(a, b, *)
+        let out = broadcasting(a, b, kernel: .multiply)
         guard let tape = GradientTape.recording(a, b) else { return out }
         let ad = a.detached, bd = b.detached
         return tape.recordBinary(out, a, b) { g, needA, needB in
@@ -32,7 +32,7 @@ extension Tensor {
     }
 
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        let out = broadcasting(a, b, /)
+        let out = broadcasting(a, b, kernel: .divide)
         guard let tape = GradientTape.recording(a, b) else { return out }
         let ad = a.detached, bd = b.detached
         return tape.recordBinary(out, a, b) { g, needA, needB in

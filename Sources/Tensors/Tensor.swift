@@ -158,7 +158,7 @@ extension Tensor {
     /// True when both tensors have the same shape and every pair of values differs by at most `tolerance`.
     public func isApproximatelyEqual(to other: Tensor, tolerance: Float = 1e-5) -> Bool {
         guard shape == other.shape else { return false }
-        for i in 0..<count where !(abs(storage.pointer[i] - other.storage.pointer[i]) <= tolerance) {
+        for i in 0..<count where !(Swift.abs(storage.pointer[i] - other.storage.pointer[i]) <= tolerance) {
             return false
         }
         return true

@@ -77,15 +77,32 @@ final class GEMMTests: XCTestCase {
         let (m, n, k) = (300, 200, 150)
         let a = Tensor(shape: [m, k], scalars: (0..<(m * k)).map { _ in rng.next() })
         let b = Tensor(shape: [k, n], scalars: (0..<(k * n)).map { _ in rng.next() })
+        let bt = Tensor(shape: [n, k], scalars: (0..<(k * n)).map { i in b.scalars[(i % k) * n + i / k] })
         let savedThreads = CPU.threadCount, savedBLAS = CPU.blasEnabled
         CPU.blasEnabled = false
         CPU.threadCount = 1
         let single = matmul(a, b)
+        let singleT = matmul(a, bt, transposeB: true)
         CPU.threadCount = 2
         let parallel = matmul(a, b)
+        let parallelT = matmul(a, bt, transposeB: true)
         CPU.threadCount = savedThreads
         CPU.blasEnabled = savedBLAS
         XCTAssertTrue(single.isApproximatelyEqual(to: parallel, tolerance: 0))
+        XCTAssertTrue(single.isApproximatelyEqual(to: singleT, tolerance: 0))
+        XCTAssertTrue(single.isApproximatelyEqual(to: parallelT, tolerance: 0))
+    }
+
+    func testTransposeKernelAtEveryLevel() {
+        for level in [0, 1, nil] {
+            CPU.capInstructionSet(level: level)
+            for (rows, cols) in [(1, 1), (8, 8), (13, 21), (64, 3), (3, 64), (33, 40)] {
+                let src = Tensor(shape: [rows, cols], scalars: (0..<(rows * cols)).map(Float.init))
+                let t = src.transposed()
+                for r in 0..<rows { for c in 0..<cols { XCTAssertEqual(t[c, r], src[r, c]) } }
+            }
+        }
+        CPU.capInstructionSet(level: nil)
     }
 }
 
