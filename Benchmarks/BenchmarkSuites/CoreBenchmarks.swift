@@ -9,10 +9,16 @@ public enum CoreBenchmarks {
     public struct Options: Sendable {
         public var quick: Bool
         public var repetitions: Int
-        public init(quick: Bool = false, repetitions: Int = 3) {
+        /// Names of the benchmarks to run (`mlp_train_step`, `mlp_forward_b1`,
+        /// `nature_cnn_fwd_bwd`, `gemm`); empty runs all.
+        public var only: Set<String>
+        public init(quick: Bool = false, repetitions: Int = 3, only: Set<String> = []) {
             self.quick = quick
             self.repetitions = repetitions
+            self.only = only
         }
+
+        func includes(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
     }
 
     /// Runs every benchmark and hands each JSON line to `emit` as soon as it is measured.
@@ -24,11 +30,11 @@ public enum CoreBenchmarks {
         header.add("blas_enabled", CPU.blasEnabled)
         emit(header)
         for hidden in [[64, 64], [256, 256]] {
-            emit(mlpTrainingStep(hidden: hidden, options: options))
-            emit(mlpForwardBatch1(hidden: hidden, options: options))
+            if options.includes("mlp_train_step") { emit(mlpTrainingStep(hidden: hidden, options: options)) }
+            if options.includes("mlp_forward_b1") { emit(mlpForwardBatch1(hidden: hidden, options: options)) }
         }
-        emit(natureCNN(options: options))
-        for line in gemmThroughput(options: options) { emit(line) }
+        if options.includes("nature_cnn_fwd_bwd") { emit(natureCNN(options: options)) }
+        if options.includes("gemm") { for line in gemmThroughput(options: options) { emit(line) } }
     }
 
     static func mlp(hidden: [Int], generator: inout RandomGenerator) -> Sequential {

@@ -16,6 +16,7 @@
 #endif
 
 typedef float v16f __attribute__((ext_vector_type(16)));
+typedef float v8f __attribute__((ext_vector_type(8)));
 
 // ---- One instantiation of kernels_impl.h per ISA level ----
 
@@ -122,16 +123,14 @@ static float *scratch_floats(size_t count) {
     return scratch;
 }
 
-static void transpose(const float *src, long rows, long cols, long lds, float *dst) {
-    // dst (cols x rows) = src (rows x cols)^T, blocked for cache locality.
-    const long T = 16;
-    for (long r0 = 0; r0 < rows; r0 += T)
-        for (long c0 = 0; c0 < cols; c0 += T) {
-            long r1 = r0 + T < rows ? r0 + T : rows;
-            long c1 = c0 + T < cols ? c0 + T : cols;
-            for (long r = r0; r < r1; r++)
-                for (long c = c0; c < c1; c++) dst[c * rows + r] = src[r * lds + c];
-        }
+void srl_transpose(const float *src, long rows, long cols, long lds, float *dst) {
+    switch (srl_cpu_level()) {
+#if SRL_X86
+    case 2: srl_avx512_transpose(src, rows, cols, lds, dst); break;
+    case 1: srl_avx2_transpose(src, rows, cols, lds, dst); break;
+#endif
+    default: srl_generic_transpose(src, rows, cols, lds, dst); break;
+    }
 }
 
 void srl_sgemm(int transA, int transB, long M, long N, long K, float alpha,
@@ -154,7 +153,7 @@ void srl_sgemm(int transA, int transB, long M, long N, long K, float alpha,
     if (transB) {
         // B is stored N x K; the kernels want K x N rows.
         float *packed = buf + tailFloats;
-        transpose(B, N, K, ldb, packed);
+        srl_transpose(B, N, K, ldb, packed);
         Bn = packed;
         ldbn = N;
     }
@@ -226,6 +225,27 @@ void srl_column_sums(const float *x, float *out, long rows, long cols, int accum
 #endif
     default: srl_generic_column_sums(x, out, rows, cols, accumulate); break;
     }
+}
+
+#define SRL_DISPATCH(CALL)                          \
+    switch (srl_cpu_level()) {                      \
+    SRL_DISPATCH_X86(CALL)                          \
+    default: srl_generic_##CALL; break;             \
+    }
+#if SRL_X86
+#define SRL_DISPATCH_X86(CALL) case 2: srl_avx512_##CALL; break; case 1: srl_avx2_##CALL; break;
+#else
+#define SRL_DISPATCH_X86(CALL)
+#endif
+
+void srl_binary(int op, const float *a, long aStep, const float *b, long bStep, float *out, long n) {
+    SRL_DISPATCH(binary(op, a, aStep, b, bStep, out, n))
+}
+
+void srl_relu(const float *x, float *out, long n) { SRL_DISPATCH(relu(x, out, n)) }
+
+void srl_relu_backward(const float *g, const float *y, float *out, long n) {
+    SRL_DISPATCH(relu_backward(g, y, out, n))
 }
 
 // ---- Thread-local tape ----

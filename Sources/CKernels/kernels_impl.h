@@ -271,4 +271,88 @@ static SRL_ATTR void SRL_FN(column_sums)(const float *x, float *out, long rows, 
     }
 }
 
+
+// Elementwise binary op over n values; a and b advance by aStep/bStep (1, or 0 for a
+// broadcast scalar). The op switch sits outside the loops so each loop vectorises.
+#define SRL_BINARY_LOOP(EXPR, SEXPR)                                                      \
+    if (aStep == 1 && bStep == 1) {                                                       \
+        for (; i + 16 <= n; i += 16) {                                                    \
+            v16f x = SRL_FN(load)(a + i), y = SRL_FN(load)(b + i);                        \
+            SRL_FN(store)(out + i, EXPR);                                                 \
+        }                                                                                 \
+    } else if (aStep == 1) {                                                              \
+        v16f y = (v16f)(b[0]);                                                            \
+        for (; i + 16 <= n; i += 16) { v16f x = SRL_FN(load)(a + i); SRL_FN(store)(out + i, EXPR); } \
+    } else if (bStep == 1) {                                                              \
+        v16f x = (v16f)(a[0]);                                                            \
+        for (; i + 16 <= n; i += 16) { v16f y = SRL_FN(load)(b + i); SRL_FN(store)(out + i, EXPR); } \
+    }                                                                                     \
+    for (; i < n; i++) { float xs = a[i * aStep], ys = b[i * bStep]; out[i] = SEXPR; }
+
+static SRL_ATTR void SRL_FN(binary)(int op, const float *a, long aStep, const float *b, long bStep, float *out, long n) {
+    long i = 0;
+    switch (op) {
+    case 0: { SRL_BINARY_LOOP(x + y, xs + ys) break; }
+    case 1: { SRL_BINARY_LOOP(x - y, xs - ys) break; }
+    case 2: { SRL_BINARY_LOOP(x * y, xs * ys) break; }
+    case 3: { SRL_BINARY_LOOP(x / y, xs / ys) break; }
+    default: break;
+    }
+}
+#undef SRL_BINARY_LOOP
+
+static SRL_ATTR void SRL_FN(relu)(const float *x, float *out, long n) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) SRL_FN(store)(out + i, __builtin_elementwise_max(SRL_FN(load)(x + i), (v16f)0.0f));
+    for (; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+// Gradient of relu from its output: g where y > 0, else 0.
+static SRL_ATTR void SRL_FN(relu_backward)(const float *g, const float *y, float *out, long n) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        v16f yv = SRL_FN(load)(y + i);
+        v16f gv = SRL_FN(load)(g + i);
+        SRL_FN(store)(out + i, yv > 0.0f ? gv : (v16f)0.0f);
+    }
+    for (; i < n; i++) out[i] = y[i] > 0.0f ? g[i] : 0.0f;
+}
+
+
+SRL_INLINE v8f SRL_FN(load8)(const float *p) { v8f v; __builtin_memcpy(&v, p, sizeof v); return v; }
+SRL_INLINE void SRL_FN(store8)(float *p, v8f v) { __builtin_memcpy(p, &v, sizeof v); }
+
+// dst (cols x rows, row stride rows) = src (rows x cols, row stride lds) transposed, in 8x8
+// register blocks: unpack pairs of rows, then pairs of pairs, then swap 128-bit halves
+// (the classic three-stage AVX transpose written with portable shuffles).
+static SRL_ATTR void SRL_FN(transpose)(const float *src, long rows, long cols, long lds, float *dst) {
+    long r0 = 0;
+    for (; r0 + 8 <= rows; r0 += 8) {
+        long c0 = 0;
+        for (; c0 + 8 <= cols; c0 += 8) {
+            v8f r[8];
+            for (int i = 0; i < 8; i++) r[i] = SRL_FN(load8)(src + (r0 + i) * lds + c0);
+            v8f t[8], u[8];
+            for (int i = 0; i < 8; i += 2) {
+                t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+                t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+            }
+            for (int i = 0; i < 8; i += 4) {
+                u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+                u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+                u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+                u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+            }
+            for (int j = 0; j < 4; j++) {
+                SRL_FN(store8)(dst + (c0 + j) * rows + r0, __builtin_shufflevector(u[j], u[j + 4], 0, 1, 2, 3, 8, 9, 10, 11));
+                SRL_FN(store8)(dst + (c0 + j + 4) * rows + r0, __builtin_shufflevector(u[j], u[j + 4], 4, 5, 6, 7, 12, 13, 14, 15));
+            }
+        }
+        for (; c0 < cols; c0++)
+            for (int i = 0; i < 8; i++) dst[c0 * rows + r0 + i] = src[(r0 + i) * lds + c0];
+    }
+    for (; r0 < rows; r0++)
+        for (long c = 0; c < cols; c++) dst[c * rows + r0] = src[r0 * lds + c];
+}
+
 #undef SRL_INLINE

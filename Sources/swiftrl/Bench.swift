@@ -24,11 +24,18 @@ struct Bench: ParsableCommand {
         @Flag(help: "Use only SwiftRL's own kernels even when OpenBLAS is installed.")
         var noBlas = false
 
+        @Option(help: "Run only these benchmarks (mlp_train_step, mlp_forward_b1, nature_cnn_fwd_bwd, gemm); repeatable.")
+        var only: [String] = []
+
         @Option(help: "Append the JSON lines to this file as well.")
         var output: String?
 
         func validate() throws {
             guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+            let known: Set = ["mlp_train_step", "mlp_forward_b1", "nature_cnn_fwd_bwd", "gemm"]
+            for name in only where !known.contains(name) {
+                throw ValidationError("unknown benchmark '\(name)'; choose from \(known.sorted().joined(separator: ", "))")
+            }
         }
 
         func run() throws {
@@ -44,7 +51,7 @@ struct Bench: ParsableCommand {
                 file = try FileHandle(forWritingTo: url)
                 try file?.seekToEnd()
             }
-            CoreBenchmarks.run(.init(quick: quick, repetitions: repetitions)) { line in
+            CoreBenchmarks.run(.init(quick: quick, repetitions: repetitions, only: Set(only))) { line in
                 // Unbuffered, so a long suite shows each line as soon as it is measured.
                 FileHandle.standardOutput.write(Data((line.description + "\n").utf8))
                 file?.write(Data((line.description + "\n").utf8))

@@ -21,6 +21,9 @@ void srl_sgemm(int transA, int transB, long M, long N, long K, float alpha,
                const float *A, long lda, const float *B, long ldb,
                float beta, float *C, long ldc);
 
+/// dst (cols x rows, contiguous) = transpose of src (rows x cols with row stride lds).
+void srl_transpose(const float *src, long rows, long cols, long lds, float *dst);
+
 /// Loads OpenBLAS with dlopen. Returns 1 when cblas_sgemm is available.
 /// Sets OPENBLAS_CORETYPE=SkylakeX first on AVX-512 CPUs unless the user set it
 /// (OpenBLAS 0.3.21 otherwise picks its AVX2 kernels on Zen 4/5).
@@ -56,6 +59,15 @@ void srl_bias_act(const float *x, const float *bias, float *out, long rows, long
 
 /// Sum over rows: out[c] = sum_r x[r, c] (+ out[c] when accumulate).
 void srl_column_sums(const float *x, float *out, long rows, long cols, int accumulate);
+
+/// out[i] = a[i*aStep] op b[i*bStep] for op 0 add, 1 subtract, 2 multiply, 3 divide;
+/// a step of 0 broadcasts that operand's first value. aStep and bStep are 0 or 1.
+void srl_binary(int op, const float *a, long aStep, const float *b, long bStep, float *out, long n);
+
+/// out = max(x, 0).
+void srl_relu(const float *x, float *out, long n);
+/// out = g where y > 0 else 0 (the relu gradient from its output y).
+void srl_relu_backward(const float *g, const float *y, float *out, long n);
 
 /// Enables flush-to-zero and denormals-are-zero on the calling thread.
 void srl_enable_flush_to_zero(void);
