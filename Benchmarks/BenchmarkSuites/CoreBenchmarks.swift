@@ -12,10 +12,13 @@ public enum CoreBenchmarks {
         /// Names of the benchmarks to run (`mlp_train_step`, `mlp_forward_b1`,
         /// `nature_cnn_fwd_bwd`, `gemm`); empty runs all.
         public var only: Set<String>
-        public init(quick: Bool = false, repetitions: Int = 3, only: Set<String> = []) {
+        /// Hidden-layer widths of the MLPs to measure.
+        public var hiddenSizes: [[Int]]
+        public init(quick: Bool = false, repetitions: Int = 3, only: Set<String> = [], hiddenSizes: [[Int]] = [[64, 64], [256, 256]]) {
             self.quick = quick
             self.repetitions = repetitions
             self.only = only
+            self.hiddenSizes = hiddenSizes
         }
 
         func includes(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
@@ -29,7 +32,7 @@ public enum CoreBenchmarks {
         header.add("blas", CPU.blasDescription)
         header.add("blas_enabled", CPU.blasEnabled)
         emit(header)
-        for hidden in [[64, 64], [256, 256]] {
+        for hidden in options.hiddenSizes {
             if options.includes("mlp_train_step") { emit(mlpTrainingStep(hidden: hidden, options: options)) }
             if options.includes("mlp_forward_b1") { emit(mlpForwardBatch1(hidden: hidden, options: options)) }
         }
@@ -141,28 +144,24 @@ public enum CoreBenchmarks {
             let iterations = max(2, min(20000, Int(2e8 / flops))) / (options.quick ? 10 : 1) + 1
             var line = JSONLine("gemm")
             line.add("m", m); line.add("n", n); line.add("k", k)
-            let savedBLAS = CPU.blasEnabled, savedThreads = CPU.threadCount
+            let savedThreads = CPU.threadCount
             for (label, blas, threads) in [("own_1t", false, 1), ("own", false, savedThreads), ("blas", true, savedThreads)] {
-                if blas && !CPU.isBLASAvailable { continue }
-                CPU.blasEnabled = blas
+                if blas && !(CPU.isBLASAvailable && CPU.blasEnabled) { continue }
                 CPU.threadCount = threads
-                let savedThreshold = CPU.blasThreshold
-                if blas { CPU.blasThreshold = 0 }
                 let t = a.withUnsafeBufferPointer { pa in
                     b.withUnsafeBufferPointer { pb in
                         c.withUnsafeMutableBufferPointer { pc in
                             Measurement.microseconds(warmup: 2, iterations: iterations, repetitions: options.repetitions) {
                                 CPU.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: pa.baseAddress!, lda: k,
-                                         b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n)
+                                         b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n,
+                                         route: blas ? .blas : .ownKernels)
                             }
                         }
                     }
                 }
-                CPU.blasThreshold = savedThreshold
                 line.add("\(label)_us", t.median, digits: 2)
                 line.add("\(label)_gflops", flops / t.median / 1000, digits: 1)
             }
-            CPU.blasEnabled = savedBLAS
             CPU.threadCount = savedThreads
             lines.append(line)
         }

@@ -31,6 +31,9 @@ public enum CPU {
         return max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }()
 
+    /// Multiply-add count (M·N·K) from which our GEMM splits rows of C across threads.
+    nonisolated(unsafe) public static var gemmParallelThreshold: Int = 1 << 24
+
     /// Work (in scalar operations) below which a kernel stays on the calling thread:
     /// waking another thread costs a few microseconds.
     nonisolated(unsafe) public static var parallelThreshold: Int = 1 << 16
@@ -71,18 +74,27 @@ public enum CPU {
     /// large shapes when available and otherwise our kernels, split across threads by rows of C.
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, route: GEMMRoute = .automatic) {
         let work = m &* n &* k
         let ta: Int32 = transposeA ? 1 : 0, tb: Int32 = transposeB ? 1 : 0
         // Narrow products (convolutions have 32-64 output channels) stay on our kernels at
         // any size: they measured twice as fast as OpenBLAS there.
-        if blasEnabled && work >= blasThreshold && min(m, n, k) >= 256 && blasLoaded {
+        let useBLAS: Bool
+        switch route {
+        case .automatic: useBLAS = blasEnabled && work >= blasThreshold && min(m, n, k) >= 256 && blasLoaded
+        case .blas:
+            precondition(blasLoaded, "CPU.gemm: route .blas but OpenBLAS is not loaded (\(blasDescription))")
+            useBLAS = true
+        case .ownKernels: useBLAS = false
+        }
+        if useBLAS {
             srl_blas_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
         }
         let threads = min(threadCount, m / 16)
-        // Below ~4M multiply-adds (about 20 µs on one core) a second thread costs more than it saves.
-        if threads < 2 || work < 1 << 22 {
+        // Waking a Dispatch worker costs tens of microseconds on a loaded VM; below ~16M
+        // multiply-adds (about 70 µs on one core) the second thread does not pay for it.
+        if threads < 2 || work < gemmParallelThreshold {
             srl_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
         }
@@ -139,6 +151,16 @@ public enum CPU {
         let start = index * base + min(index, extra)
         return start..<(start + base + (index < extra ? 1 : 0))
     }
+}
+
+/// Which implementation a GEMM runs on.
+public enum GEMMRoute: Sendable {
+    /// OpenBLAS for large square-ish products when loaded, otherwise our kernels.
+    case automatic
+    /// Always OpenBLAS (it must be loaded): for benchmarks and tests of that path.
+    case blas
+    /// Always SwiftRL's own kernels.
+    case ownKernels
 }
 
 /// Carries a non-Sendable value into a concurrent loop whose iterations touch disjoint memory.

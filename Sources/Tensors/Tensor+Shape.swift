@@ -1,3 +1,4 @@
+import CKernels
 // Operations that rearrange values without changing them.
 
 extension Tensor {
@@ -55,27 +56,14 @@ extension Tensor {
         if order == Array(0..<rank) { return withShape(outShape).detached }
         let out = Tensor(uninitializedShape: outShape)
         let src = storage.pointer, dst = out.storage.pointer
-        // A swap of the last two axes is the common case (matmul-shaped data); tiles keep
-        // both the reads and the writes within cache lines.
+        // A swap of the last two axes is the common case (matmul-shaped data); the C kernel
+        // transposes in 8x8 register blocks.
         if order.dropLast(2).elementsEqual(0..<(rank - 2)) {
             let rows = shape[rank - 2], cols = shape[rank - 1]
             let matrix = rows &* cols
             let batch = matrix == 0 ? 0 : count / matrix
             CPU.parallelFor(batch, costPerItem: matrix) { range in
-                for b in range {
-                    let s = src + b &* matrix, d = dst + b &* matrix
-                    var i0 = 0
-                    while i0 < rows {
-                        let i1 = Swift.min(i0 &+ 32, rows)
-                        var j0 = 0
-                        while j0 < cols {
-                            let j1 = Swift.min(j0 &+ 32, cols)
-                            for i in i0..<i1 { for j in j0..<j1 { d[j &* rows &+ i] = s[i &* cols &+ j] } }
-                            j0 = j1
-                        }
-                        i0 = i1
-                    }
-                }
+                for b in range { srl_transpose(src + b &* matrix, rows, cols, cols, dst + b &* matrix) }
             }
             return out
         }

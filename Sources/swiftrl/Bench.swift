@@ -27,6 +27,9 @@ struct Bench: ParsableCommand {
         @Option(help: "Run only these benchmarks (mlp_train_step, mlp_forward_b1, nature_cnn_fwd_bwd, gemm); repeatable.")
         var only: [String] = []
 
+        @Option(help: "Hidden widths of an MLP to measure, like 64x64; repeatable (default 64x64 and 256x256).")
+        var hidden: [String] = []
+
         @Option(help: "Append the JSON lines to this file as well.")
         var output: String?
 
@@ -38,8 +41,19 @@ struct Bench: ParsableCommand {
             }
         }
 
+        func hiddenSizes() throws -> [[Int]] {
+            try hidden.map { text in
+                let widths = text.split(separator: "x").map { Int($0) }
+                guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                    throw ValidationError("--hidden '\(text)' is not a list of positive widths like 64x64")
+                }
+                return widths.map { $0! }
+            }
+        }
+
         func run() throws {
             if noBlas { CPU.blasEnabled = false }
+            let sizes = try hiddenSizes()
             var file: FileHandle?
             if let output {
                 let url = URL(fileURLWithPath: output)
@@ -51,7 +65,8 @@ struct Bench: ParsableCommand {
                 file = try FileHandle(forWritingTo: url)
                 try file?.seekToEnd()
             }
-            CoreBenchmarks.run(.init(quick: quick, repetitions: repetitions, only: Set(only))) { line in
+            CoreBenchmarks.run(.init(quick: quick, repetitions: repetitions, only: Set(only),
+                                      hiddenSizes: sizes.isEmpty ? [[64, 64], [256, 256]] : sizes)) { line in
                 // Unbuffered, so a long suite shows each line as soon as it is measured.
                 FileHandle.standardOutput.write(Data((line.description + "\n").utf8))
                 file?.write(Data((line.description + "\n").utf8))

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The `swiftrl` command-line tool.
-struct SwiftRLCommand: AsyncParsableCommand {
+struct SwiftRLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftrl",
         abstract: "Deep reinforcement learning in Swift: train, evaluate and benchmark agents.",

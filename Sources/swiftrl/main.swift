@@ -1,3 +1,1 @@
-import ArgumentParser
-
-await SwiftRLCommand.main()
+SwiftRLCommand.main()

@@ -39,18 +39,15 @@ final class GEMMTests: XCTestCase {
                         let expected = reference(ta, tb, m, n, k, alpha, a, b, beta, c)
                         var got = c
                         CPU.capInstructionSet(level: level)
-                        let savedThreshold = CPU.blasThreshold
-                        CPU.blasThreshold = useBLAS ? 0 : Int.max
                         a.withUnsafeBufferPointer { pa in
                             b.withUnsafeBufferPointer { pb in
                                 got.withUnsafeMutableBufferPointer { pc in
                                     CPU.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha,
                                              a: pa.baseAddress!, lda: ta ? m : k, b: pb.baseAddress!, ldb: tb ? k : n,
-                                             beta: beta, c: pc.baseAddress!, ldc: n)
+                                             beta: beta, c: pc.baseAddress!, ldc: n, route: useBLAS ? .blas : .ownKernels)
                                 }
                             }
                         }
-                        CPU.blasThreshold = savedThreshold
                         CPU.capInstructionSet(level: nil)
                         let worst = zip(got, expected).map { abs($0 - $1) }.max() ?? 0
                         XCTAssertLessThan(worst, 1e-3 * Float(k).squareRoot() + 1e-4,
