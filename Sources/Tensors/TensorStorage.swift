@@ -1,8 +1,16 @@
+import Synchronization
+
 /// The memory behind a tensor: a 64-byte-aligned block of Float32 values.
 ///
 /// A reference type so that tensors share memory on copy; ``Tensor`` gives it value
 /// semantics by copying before a write when the block is shared.
 public final class TensorStorage: @unchecked Sendable {
+    private static let allocations = Atomic<Int>(0)
+
+    /// How many storage blocks this process has allocated so far. Tests use it to show that
+    /// the acting path allocates none.
+    public static var allocationCount: Int { allocations.load(ordering: .relaxed) }
+
     /// Number of Float32 values.
     public let count: Int
     /// Start of the block. Aligned to 64 bytes so that AVX-512 loads never straddle lines.
@@ -11,6 +19,7 @@ public final class TensorStorage: @unchecked Sendable {
     /// Allocates uninitialised storage for `count` values.
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "TensorStorage: negative count \(count)")
+        TensorStorage.allocations.add(1, ordering: .relaxed)
         self.count = count
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
         self.pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))

@@ -116,3 +116,37 @@ final class ModuleTests: XCTestCase {
         }
     }
 }
+
+final class ActingAllocationTests: XCTestCase {
+    /// The acting path (batch-1 forward through an InferencePlan) must not allocate tensors:
+    /// after the first call has sized every scratch buffer, the allocation count stays put.
+    func testInferencePlanAllocatesNoTensorStorage() {
+        var g = RandomGenerator(seed: 11)
+        let mlp = Sequential {
+            Dense(inputSize: 4, outputSize: 64, activation: .relu, generator: &g)
+            Dense(inputSize: 64, outputSize: 64, activation: .relu, generator: &g)
+            DuelingHead(inputSize: 64, actionCount: 2, generator: &g)
+        }
+        let cnn = Sequential {
+            Conv2D(inputChannels: 4, outputChannels: 16, kernelSize: (3, 3), activation: .relu, generator: &g)
+            Flatten()
+            Dense(inputSize: 8 * 8 * 16, outputSize: 6, generator: &g)
+        }
+        for (net, shape) in [(mlp, [4]), (cnn, [10, 10, 4])] {
+            let plan = InferencePlan(net, inputShape: shape, maxBatch: 1)
+            let observation = [Float](repeating: 0.5, count: shape.reduce(1, *))
+            var checksum = 0
+            observation.withUnsafeBufferPointer { obs in
+                checksum += InferencePlan.argmax(plan.run(obs.baseAddress!))
+                let before = TensorStorage.allocationCount
+                for _ in 0..<100 { checksum += InferencePlan.argmax(plan.run(obs.baseAddress!)) }
+                XCTAssertEqual(TensorStorage.allocationCount, before, "acting allocated tensors for input \(shape)")
+            }
+            XCTAssertGreaterThanOrEqual(checksum, 0)
+        }
+        // The counter itself works: the tensor path does allocate.
+        let before = TensorStorage.allocationCount
+        _ = mlp(Tensor.zeros([1, 4]))
+        XCTAssertGreaterThan(TensorStorage.allocationCount, before)
+    }
+}

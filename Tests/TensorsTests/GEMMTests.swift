@@ -75,8 +75,9 @@ final class GEMMTests: XCTestCase {
         let a = Tensor(shape: [m, k], scalars: (0..<(m * k)).map { _ in rng.next() })
         let b = Tensor(shape: [k, n], scalars: (0..<(k * n)).map { _ in rng.next() })
         let bt = Tensor(shape: [n, k], scalars: (0..<(k * n)).map { i in b.scalars[(i % k) * n + i / k] })
-        let savedThreads = CPU.threadCount, savedBLAS = CPU.blasEnabled
+        let savedThreads = CPU.threadCount, savedBLAS = CPU.blasEnabled, savedThreshold = CPU.gemmParallelThreshold
         CPU.blasEnabled = false
+        CPU.gemmParallelThreshold = 0
         CPU.threadCount = 1
         let single = matmul(a, b)
         let singleT = matmul(a, bt, transposeB: true)
@@ -85,6 +86,7 @@ final class GEMMTests: XCTestCase {
         let parallelT = matmul(a, bt, transposeB: true)
         CPU.threadCount = savedThreads
         CPU.blasEnabled = savedBLAS
+        CPU.gemmParallelThreshold = savedThreshold
         XCTAssertTrue(single.isApproximatelyEqual(to: parallel, tolerance: 0))
         XCTAssertTrue(single.isApproximatelyEqual(to: singleT, tolerance: 0))
         XCTAssertTrue(single.isApproximatelyEqual(to: parallelT, tolerance: 0))
