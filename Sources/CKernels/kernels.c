@@ -86,6 +86,18 @@ int srl_cpu_level(void) {
 
 void srl_set_cpu_level_cap(int cap) { level_cap = cap; }
 
+// Calls the variant of a kernel for the current level: SRL_DISPATCH(adam(p, g, ...)).
+#define SRL_DISPATCH(CALL)                          \
+    switch (srl_cpu_level()) {                      \
+    SRL_DISPATCH_X86(CALL)                          \
+    default: srl_generic_##CALL; break;             \
+    }
+#if SRL_X86
+#define SRL_DISPATCH_X86(CALL) case 2: srl_avx512_##CALL; break; case 1: srl_avx2_##CALL; break;
+#else
+#define SRL_DISPATCH_X86(CALL)
+#endif
+
 // ---- Flush to zero ----
 
 #if SRL_X86
@@ -124,13 +136,7 @@ static float *scratch_floats(size_t count) {
 }
 
 void srl_transpose(const float *src, long rows, long cols, long lds, float *dst) {
-    switch (srl_cpu_level()) {
-#if SRL_X86
-    case 2: srl_avx512_transpose(src, rows, cols, lds, dst); break;
-    case 1: srl_avx2_transpose(src, rows, cols, lds, dst); break;
-#endif
-    default: srl_generic_transpose(src, rows, cols, lds, dst); break;
-    }
+    SRL_DISPATCH(transpose(src, rows, cols, lds, dst))
 }
 
 void srl_sgemm(int transA, int transB, long M, long N, long K, float alpha,
@@ -159,23 +165,11 @@ void srl_sgemm(int transA, int transB, long M, long N, long K, float alpha,
     }
     long ars = transA ? 1 : lda, acs = transA ? lda : 1;
     if (M == 1) {
-        switch (srl_cpu_level()) {
-#if SRL_X86
-        case 2: srl_avx512_gemv(N, K, alpha, A, acs, Bn, ldbn, beta, C); break;
-        case 1: srl_avx2_gemv(N, K, alpha, A, acs, Bn, ldbn, beta, C); break;
-#endif
-        default: srl_generic_gemv(N, K, alpha, A, acs, Bn, ldbn, beta, C); break;
-        }
+        SRL_DISPATCH(gemv(N, K, alpha, A, acs, Bn, ldbn, beta, C))
         SRL_FTZ_END
         return;
     }
-    switch (srl_cpu_level()) {
-#if SRL_X86
-    case 2: srl_avx512_gemm_nn(M, N, K, alpha, A, ars, acs, Bn, ldbn, beta, C, ldc, tailB, tailC); break;
-    case 1: srl_avx2_gemm_nn(M, N, K, alpha, A, ars, acs, Bn, ldbn, beta, C, ldc, tailB, tailC); break;
-#endif
-    default: srl_generic_gemm_nn(M, N, K, alpha, A, ars, acs, Bn, ldbn, beta, C, ldc, tailB, tailC); break;
-    }
+    SRL_DISPATCH(gemm_nn(M, N, K, alpha, A, ars, acs, Bn, ldbn, beta, C, ldc, tailB, tailC))
     SRL_FTZ_END
 }
 
@@ -184,59 +178,24 @@ void srl_sgemm(int transA, int transB, long M, long N, long K, float alpha,
 void srl_adam(float *param, const float *grad, float *m, float *v, long n,
               float stepSize, float beta1, float beta2, float invSqrtBias2, float eps) {
     SRL_FTZ_BEGIN
-    switch (srl_cpu_level()) {
-#if SRL_X86
-    case 2: srl_avx512_adam(param, grad, m, v, n, stepSize, beta1, beta2, invSqrtBias2, eps); break;
-    case 1: srl_avx2_adam(param, grad, m, v, n, stepSize, beta1, beta2, invSqrtBias2, eps); break;
-#endif
-    default: srl_generic_adam(param, grad, m, v, n, stepSize, beta1, beta2, invSqrtBias2, eps); break;
-    }
+    SRL_DISPATCH(adam(param, grad, m, v, n, stepSize, beta1, beta2, invSqrtBias2, eps))
     SRL_FTZ_END
 }
 
 void srl_rmsprop(float *param, const float *grad, float *v, float *mg, float *buf, long n,
                  float lr, float rho, float momentum, float eps, int epsInside) {
     SRL_FTZ_BEGIN
-    switch (srl_cpu_level()) {
-#if SRL_X86
-    case 2: srl_avx512_rmsprop(param, grad, v, mg, buf, n, lr, rho, momentum, eps, epsInside); break;
-    case 1: srl_avx2_rmsprop(param, grad, v, mg, buf, n, lr, rho, momentum, eps, epsInside); break;
-#endif
-    default: srl_generic_rmsprop(param, grad, v, mg, buf, n, lr, rho, momentum, eps, epsInside); break;
-    }
+    SRL_DISPATCH(rmsprop(param, grad, v, mg, buf, n, lr, rho, momentum, eps, epsInside))
     SRL_FTZ_END
 }
 
 void srl_bias_act(const float *x, const float *bias, float *out, long rows, long cols, int relu) {
-    switch (srl_cpu_level()) {
-#if SRL_X86
-    case 2: srl_avx512_bias_act(x, bias, out, rows, cols, relu); break;
-    case 1: srl_avx2_bias_act(x, bias, out, rows, cols, relu); break;
-#endif
-    default: srl_generic_bias_act(x, bias, out, rows, cols, relu); break;
-    }
+    SRL_DISPATCH(bias_act(x, bias, out, rows, cols, relu))
 }
 
 void srl_column_sums(const float *x, float *out, long rows, long cols, int accumulate) {
-    switch (srl_cpu_level()) {
-#if SRL_X86
-    case 2: srl_avx512_column_sums(x, out, rows, cols, accumulate); break;
-    case 1: srl_avx2_column_sums(x, out, rows, cols, accumulate); break;
-#endif
-    default: srl_generic_column_sums(x, out, rows, cols, accumulate); break;
-    }
+    SRL_DISPATCH(column_sums(x, out, rows, cols, accumulate))
 }
-
-#define SRL_DISPATCH(CALL)                          \
-    switch (srl_cpu_level()) {                      \
-    SRL_DISPATCH_X86(CALL)                          \
-    default: srl_generic_##CALL; break;             \
-    }
-#if SRL_X86
-#define SRL_DISPATCH_X86(CALL) case 2: srl_avx512_##CALL; break; case 1: srl_avx2_##CALL; break;
-#else
-#define SRL_DISPATCH_X86(CALL)
-#endif
 
 void srl_binary(int op, const float *a, long aStep, const float *b, long bStep, float *out, long n) {
     SRL_DISPATCH(binary(op, a, aStep, b, bStep, out, n))

@@ -1,3 +1,4 @@
+import CKernels
 import Tensors
 #if canImport(Glibc)
 import Glibc
@@ -35,6 +36,22 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
         case .elu: for i in 0..<count where values[i] <= 0 { values[i] = expm1f(values[i]) }
         case .softplus: for i in 0..<count { let x = values[i]; values[i] = max(x, 0) + log1pf(expf(-abs(x))) }
         }
+    }
+}
+
+extension Activation {
+    /// Adds `bias` (when present) to each of `rows` rows of `columns` values and applies the
+    /// activation, in place: the end of every layer's acting path. ReLU fuses with the bias
+    /// add into one vectorised pass.
+    func apply(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias: Parameter?) {
+        guard let bias else {
+            apply(values, count: rows * columns)
+            return
+        }
+        bias.detachedValue.withUnsafeBufferPointer { b in
+            srl_bias_act(values, b.baseAddress!, values, rows, columns, self == .relu ? 1 : 0)
+        }
+        if self != .relu { apply(values, count: rows * columns) }
     }
 }
 

@@ -1,4 +1,3 @@
-import CKernels
 import Randomness
 import Tensors
 
@@ -98,13 +97,6 @@ public final class Conv2D: Layer {
             geometry.forward(input, batch: batch, filter: f.baseAddress!, scratch: scratch, into: output)
         }
         let rows = batch * geometry.outputHeight * geometry.outputWidth, n = outputChannels
-        if let bias {
-            bias.detachedValue.withUnsafeBufferPointer { b in
-                srl_bias_act(output, b.baseAddress!, output, rows, n, activation == .relu ? 1 : 0)
-            }
-            if activation != .relu { activation.apply(output, count: rows * n) }
-        } else {
-            activation.apply(output, count: rows * n)
-        }
+        activation.apply(output, rows: rows, columns: n, bias: bias)
     }
 }

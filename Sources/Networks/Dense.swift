@@ -1,4 +1,3 @@
-import CKernels
 import Randomness
 import Tensors
 
@@ -47,13 +46,6 @@ public final class Dense: Layer {
             CPU.gemm(transposeA: false, transposeB: false, m: rows, n: n, k: inputSize,
                      a: input, lda: inputSize, b: w.baseAddress!, ldb: n, c: output, ldc: n)
         }
-        if let bias {
-            bias.detachedValue.withUnsafeBufferPointer { b in
-                srl_bias_act(output, b.baseAddress!, output, rows, n, activation == .relu ? 1 : 0)
-            }
-            if activation != .relu { activation.apply(output, count: rows * n) }
-        } else {
-            activation.apply(output, count: rows * n)
-        }
+        activation.apply(output, rows: rows, columns: n, bias: bias)
     }
 }

@@ -105,21 +105,15 @@ extension Tensor {
             }
             return out
         }
-        if a.count == n && isTrailingSuffix(b.shape, of: a.shape) {
+        // One operand is full size and the other repeats once per row (the bias pattern).
+        let aRepeats = b.count == n && isTrailingSuffix(a.shape, of: b.shape)
+        if aRepeats || (a.count == n && isTrailingSuffix(b.shape, of: a.shape)) {
             let out = Tensor(uninitializedShape: shape)
             let po = out.storage.pointer
-            let cols = b.count, rows = n / Swift.max(cols, 1)
+            let cols = aRepeats ? a.count : b.count, rows = n / Swift.max(cols, 1)
+            let aRowStep = aRepeats ? 0 : cols, bRowStep = aRepeats ? cols : 0
             CPU.parallelFor(rows, costPerItem: cols) { rr in
-                for row in rr { srl_binary(op, pa + row * cols, 1, pb, 1, po + row * cols, cols) }
-            }
-            return out
-        }
-        if b.count == n && isTrailingSuffix(a.shape, of: b.shape) {
-            let out = Tensor(uninitializedShape: shape)
-            let po = out.storage.pointer
-            let cols = a.count, rows = n / Swift.max(cols, 1)
-            CPU.parallelFor(rows, costPerItem: cols) { rr in
-                for row in rr { srl_binary(op, pa, 1, pb + row * cols, 1, po + row * cols, cols) }
+                for row in rr { srl_binary(op, pa + row * aRowStep, 1, pb + row * bRowStep, 1, po + row * cols, cols) }
             }
             return out
         }
@@ -154,14 +148,28 @@ extension Tensor {
                 for d in 0..<(shape.count - 1) { offset += index[d] * strides[d] }
                 return offset
             }
-            var d = shape.count - 2
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < shape[d] { break }
-                index[d] = 0
-                d -= 1
-            }
+            advance(&index, within: shape, axes: shape.count - 1)
         }
+    }
+
+    /// Steps a multi-index to the next position in row-major order over the first `axes`
+    /// axes of `shape` (an odometer: the last of those axes turns fastest).
+    @inline(__always)
+    static func advance(_ index: inout [Int], within shape: [Int], axes: Int) {
+        var d = axes - 1
+        while d >= 0 {
+            index[d] += 1
+            if index[d] < shape[d] { return }
+            index[d] = 0
+            d -= 1
+        }
+    }
+
+    /// Sums the rows of this tensor viewed as [count / columns, columns]: the bias gradient.
+    func columnSums(columns: Int) -> Tensor {
+        let out = Tensor(uninitializedShape: [columns])
+        srl_column_sums(storage.pointer, out.storage.pointer, count / Swift.max(columns, 1), columns, 0)
+        return out
     }
 
     /// Sums this gradient down to `target`, undoing a broadcast: axes that were added or
@@ -172,10 +180,7 @@ extension Tensor {
             return Tensor(shape: target, scalars: [sumOfAll()])
         }
         if Tensor.isTrailingSuffix(target, of: shape) {
-            let cols = Tensor.count(of: target), rows = count / cols
-            let out = Tensor(uninitializedShape: target)
-            srl_column_sums(storage.pointer, out.storage.pointer, rows, cols, 0)
-            return out
+            return columnSums(columns: Tensor.count(of: target)).withShape(target)
         }
         let pad = shape.count - target.count
         precondition(pad >= 0, "unbroadcast: gradient shape \(shape) has fewer axes than target \(target)")

@@ -272,9 +272,7 @@ public func conv2d(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, strides
             grads[0] = gx
         }
         if needBias {
-            let gb = Tensor(uninitializedShape: [f])
-            srl_column_sums(g.storage.pointer, gb.storage.pointer, rows, f, 0)
-            grads[2] = gb
+            grads[2] = g.columnSums(columns: f)
         }
         return grads
     }

@@ -59,13 +59,7 @@ extension Tensor {
             CPU.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                      a: a.storage.pointer + oa * ar * ac, lda: ac, b: b.storage.pointer + ob * br * bc, ldb: bc,
                      c: out.storage.pointer + t * m * n, ldc: n)
-            var d = batch.count - 1
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < batch[d] { break }
-                index[d] = 0
-                d -= 1
-            }
+            Tensor.advance(&index, within: batch, axes: batch.count)
         }
         return out
     }
@@ -106,9 +100,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
             grads[1] = gw
         }
         if needB {
-            let gb = Tensor(uninitializedShape: [n])
-            srl_column_sums(g.storage.pointer, gb.storage.pointer, rows, n, 0)
-            grads[2] = gb
+            grads[2] = g.columnSums(columns: n)
         }
         return grads
     }
