@@ -52,9 +52,7 @@ public enum CoreBenchmarks {
     }
 
     static func randomTensor(_ shape: [Int], _ generator: inout RandomGenerator) -> Tensor {
-        var t = Tensor.zeros(shape)
-        t.withUnsafeMutableBufferPointer { generator.fillNormal($0) }
-        return t
+        Tensor.randomNormal(shape, generator: &generator)
     }
 
     /// (a)/(c): zero-grad + forward + MSE + backward + Adam on one fixed batch of 64,

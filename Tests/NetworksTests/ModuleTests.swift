@@ -150,3 +150,30 @@ final class ActingAllocationTests: XCTestCase {
         XCTAssertGreaterThan(TensorStorage.allocationCount, before)
     }
 }
+
+final class DeterminismTests: XCTestCase {
+    /// Same seed, same result: building, initialising and training a network twice from one
+    /// seed gives bit-identical parameters, with the GEMMs split across threads or not.
+    func testTrainingIsBitIdenticalUnderASeed() {
+        func train(seed: UInt64, threads: Int) -> [[Float]] {
+            let saved = (CPU.threadCount, CPU.gemmParallelThreshold, CPU.parallelThreshold)
+            CPU.threadCount = threads
+            CPU.gemmParallelThreshold = 0
+            CPU.parallelThreshold = 0
+            defer { (CPU.threadCount, CPU.gemmParallelThreshold, CPU.parallelThreshold) = saved }
+            var g = RandomGenerator(seed: seed)
+            let net = Sequential {
+                Dense(inputSize: 4, outputSize: 48, activation: .relu, generator: &g)
+                Dense(inputSize: 48, outputSize: 2, generator: &g)
+            }
+            let optimizer = Adam(parameters: net.parameters, learningRate: 1e-2)
+            let x = Tensor.randomNormal([64, 4], generator: &g), y = Tensor.randomNormal([64, 2], generator: &g)
+            for _ in 0..<20 { optimizer.minimize { meanSquaredError(net(x), y) } }
+            return net.parameters.map(\.detachedValue.scalars)
+        }
+        let first = train(seed: 42, threads: 1)
+        XCTAssertEqual(first, train(seed: 42, threads: 1))
+        XCTAssertEqual(first, train(seed: 42, threads: 2))
+        XCTAssertNotEqual(first, train(seed: 43, threads: 1))
+    }
+}
