@@ -1,3 +1,4 @@
+import CKernels
 import Synchronization
 
 /// The memory behind a tensor: a 64-byte-aligned block of Float32 values.
@@ -21,7 +22,7 @@ public final class TensorStorage: @unchecked Sendable {
         precondition(count >= 0, "TensorStorage: negative count \(count)")
         TensorStorage.allocations.add(1, ordering: .relaxed)
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        let raw = srl_allocate(max(count, 1) * MemoryLayout<Float>.stride)!
         self.pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
@@ -32,7 +33,7 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        UnsafeMutableRawPointer(pointer).deallocate()
+        srl_deallocate(pointer, max(count, 1) * MemoryLayout<Float>.stride)
     }
 
     /// A new block holding the same values.

@@ -37,6 +37,12 @@ void srl_blas_sgemm(int transA, int transB, long M, long N, long K, float alpha,
                     const float *A, long lda, const float *B, long ldb,
                     float beta, float *C, long ldc);
 
+/// 64-byte-aligned memory for tensor storage, reusing blocks of the same size that this
+/// thread freed recently (steady-state training then neither calls malloc nor page-faults).
+void *srl_allocate(size_t bytes);
+/// Returns memory from srl_allocate; `bytes` must be the size it was allocated with.
+void srl_deallocate(void *pointer, size_t bytes);
+
 /// Thread-local pointer to the gradient tape being recorded on this thread.
 void *srl_current_tape(void);
 void srl_set_current_tape(void *tape);
