@@ -7,14 +7,15 @@ import Darwin
 #endif
 
 /// Adam (Kingma and Ba, "Adam: A Method for Stochastic Optimization", 2015, Algorithm 1) in
-/// PyTorch's form, which is also Keras' and SB3's default:
+/// PyTorch's form, which Stable-Baselines3 uses:
 ///
 ///     m ← β1 m + (1 − β1) g
 ///     v ← β2 v + (1 − β2) g²
 ///     θ ← θ − lr / (1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
 ///
 /// ε is added after the bias-corrected square root, as in the paper's Algorithm 1 (TF1's
-/// `AdamOptimizer` instead adds an unscaled "ε hat"; the two agree when ε is small next to √v̂).
+/// `AdamOptimizer` and Keras instead add an unscaled "ε hat"; the two agree when ε is small
+/// next to √v̂).
 /// The update runs in one vectorised C pass with flush-to-zero, so decaying moments never
 /// slow down into denormals.
 public final class Adam: Optimizer {
