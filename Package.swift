@@ -18,14 +18,17 @@ let package = Package(
         .target(name: "CKernels", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // Seeded random generators; no dependency on tensors so environments can use them.
         .target(name: "Randomness"),
+        // Gymnasium/TF-Agents environment API, native environments, wrappers, vector stepping.
+        // Depends on nothing that does autodiff: fast CartPole needs no networks.
+        .target(name: "Environments", dependencies: ["Randomness"]),
         // Shaped Float32 storage, broadcasting, CPU kernels, reverse-mode autodiff tape.
         .target(name: "Tensors", dependencies: ["CKernels", "Randomness"]),
         // Layers, initializers, losses, distributions, optimizers, schedules, safetensors.
         .target(name: "Networks", dependencies: ["Tensors", "Randomness"]),
-        .target(name: "SwiftRL", dependencies: ["Randomness", "Tensors", "Networks"]),
+        .target(name: "SwiftRL", dependencies: ["Randomness", "Environments", "Tensors", "Networks"]),
         .target(
             name: "BenchmarkSuites",
-            dependencies: ["Tensors", "Networks", "Randomness"],
+            dependencies: ["Environments", "Tensors", "Networks", "Randomness"],
             path: "Benchmarks/BenchmarkSuites"
         ),
         .executableTarget(
@@ -36,6 +39,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "Randomness"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Randomness"]),
     ]

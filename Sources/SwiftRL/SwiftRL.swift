@@ -1,3 +1,4 @@
 @_exported import Randomness
+@_exported import Environments
 @_exported import Tensors
 @_exported import Networks

@@ -1,0 +1,6 @@
+/// Every environment SwiftRL ships, registered in ``Registry/shared``.
+enum BuiltinEnvironments {
+    static var specs: [EnvironmentSpec] {
+        []
+    }
+}

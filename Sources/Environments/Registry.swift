@@ -1,0 +1,161 @@
+import Synchronization
+
+/// An option an environment accepts in ``make(_:options:)``, with its help text.
+public struct EnvironmentOptionSpec: Sendable, Hashable {
+    public let name: String
+    public let help: String
+    public let defaultValue: String
+
+    public init(_ name: String, default defaultValue: String, help: String) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.help = help
+    }
+}
+
+/// Options given to ``make(_:options:)`` as text (so the command line and config files can
+/// pass them unchanged), with typed accessors that throw errors naming the option.
+public struct EnvironmentOptions: Sendable {
+    public let id: String
+    public let values: [String: String]
+
+    public init(id: String, values: [String: String]) {
+        self.id = id
+        self.values = values
+    }
+
+    public func string(_ name: String, default value: String) -> String { values[name] ?? value }
+
+    public func double(_ name: String, default value: Double) throws -> Double {
+        guard let text = values[name] else { return value }
+        guard let parsed = Double(text), parsed.isFinite else {
+            throw EnvironmentError.invalidOption(id: id, option: name, reason: "'\(text)' is not a finite number")
+        }
+        return parsed
+    }
+
+    public func int(_ name: String, default value: Int) throws -> Int {
+        guard let text = values[name] else { return value }
+        guard let parsed = Int(text) else {
+            throw EnvironmentError.invalidOption(id: id, option: name, reason: "'\(text)' is not an integer")
+        }
+        return parsed
+    }
+
+    public func bool(_ name: String, default value: Bool) throws -> Bool {
+        guard let text = values[name] else { return value }
+        switch text.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw EnvironmentError.invalidOption(id: id, option: name, reason: "'\(text)' is not true or false")
+        }
+    }
+
+    /// The render mode option, `render_mode`.
+    public func renderMode() throws -> RenderMode? {
+        guard let text = values["render_mode"] else { return nil }
+        guard let mode = RenderMode(rawValue: text) else {
+            throw EnvironmentError.invalidOption(id: id, option: "render_mode", reason:
+                "'\(text)' is not one of \(RenderMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return mode
+    }
+}
+
+/// A registered environment: how to build it and what Gymnasium's registry says about it.
+public struct EnvironmentSpec: Sendable {
+    public let id: String
+    /// The episode return at which the task counts as solved, if defined.
+    public let rewardThreshold: Double?
+    /// The step limit `make` applies with a ``TimeLimit`` (nil: none).
+    public let maxEpisodeSteps: Int?
+    /// The options this environment takes besides `render_mode` and `max_episode_steps`.
+    public let options: [EnvironmentOptionSpec]
+    /// One line on what the environment is.
+    public let summary: String
+    let factory: @Sendable (EnvironmentOptions) throws -> any Environment
+
+    public init(id: String, rewardThreshold: Double?, maxEpisodeSteps: Int?, options: [EnvironmentOptionSpec] = [],
+                summary: String, factory: @escaping @Sendable (EnvironmentOptions) throws -> any Environment) {
+        self.id = id
+        self.rewardThreshold = rewardThreshold
+        self.maxEpisodeSteps = maxEpisodeSteps
+        self.options = options
+        self.summary = summary
+        self.factory = factory
+    }
+}
+
+/// Environment ids and how to make them (Gymnasium's `gymnasium.envs.registry`).
+public final class Registry: Sendable {
+    /// The registry `make` uses, holding every built-in environment.
+    public static let shared = Registry(specs: BuiltinEnvironments.specs)
+
+    private let table: Mutex<[String: EnvironmentSpec]>
+
+    public init(specs: [EnvironmentSpec] = []) {
+        table = Mutex(Dictionary(specs.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last }))
+    }
+
+    /// Adds or replaces an environment.
+    public func register(_ spec: EnvironmentSpec) {
+        table.withLock { $0[spec.id] = spec }
+    }
+
+    /// Every registered environment, sorted by id.
+    public var specs: [EnvironmentSpec] {
+        table.withLock { Array($0.values) }.sorted { $0.id < $1.id }
+    }
+
+    /// The spec of `id`, or an error suggesting the nearest ids.
+    public func spec(_ id: String) throws -> EnvironmentSpec {
+        if let spec = table.withLock({ $0[id] }) { return spec }
+        throw EnvironmentError.unknownID(id, suggestions: Registry.nearest(to: id, in: specs.map(\.id)))
+    }
+
+    /// Builds `id` with `options`, wrapped in a ``TimeLimit`` of its registered step limit
+    /// (or of the option `max_episode_steps`).
+    public func make(_ id: String, options: [String: String] = [:]) throws -> any Environment {
+        let spec = try spec(id)
+        let known = Set(spec.options.map(\.name) + ["render_mode", "max_episode_steps"])
+        for name in options.keys.sorted() where !known.contains(name) {
+            throw EnvironmentError.invalidOption(id: id, option: name, reason:
+                "not an option of \(id); it takes \(known.sorted().joined(separator: ", "))")
+        }
+        let parsed = EnvironmentOptions(id: id, values: options)
+        _ = try parsed.renderMode()
+        let limit = try parsed.int("max_episode_steps", default: spec.maxEpisodeSteps ?? 0)
+        if options["max_episode_steps"] != nil && limit <= 0 {
+            throw EnvironmentError.invalidOption(id: id, option: "max_episode_steps", reason: "must be positive, got \(limit)")
+        }
+        let environment = try spec.factory(parsed)
+        return limit > 0 ? TimeLimit(environment, maxEpisodeSteps: limit) : environment
+    }
+
+    /// Registered ids closest to `id` by edit distance (case-insensitive), best first.
+    static func nearest(to id: String, in ids: [String], count: Int = 3) -> [String] {
+        let target = Array(id.lowercased())
+        let scored = ids.map { candidate -> (String, Int) in
+            (candidate, editDistance(target, Array(candidate.lowercased())))
+        }
+        let limit = max(3, target.count / 2)
+        return scored.filter { $0.1 <= limit }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(count).map(\.0)
+    }
+
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for (i, ca) in a.enumerated() {
+            var current = [i + 1] + Array(repeating: 0, count: b.count)
+            for (j, cb) in b.enumerated() {
+                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}
+
+/// Builds a registered environment: `try make("CartPole-v1")`.
+public func make(_ id: String, options: [String: String] = [:]) throws -> any Environment {
+    try Registry.shared.make(id, options: options)
+}
