@@ -39,7 +39,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness"]),
+        // Fixtures are read from the source tree by path; the generators are Python scripts.
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness"], exclude: ["Fixtures", "Generators"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "Randomness"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Randomness"]),
     ]

@@ -143,6 +143,26 @@ public protocol StatefulEnvironment: Environment {
     func setState(_ state: [Double]) throws
 }
 
+/// An environment whose valid actions depend on its state, like the textbook MDP whose
+/// states allow different action sets. Samplers and the environment checker pick from
+/// ``legalActions`` instead of the whole action space.
+public protocol LegalActionsEnvironment: Environment {
+    /// The actions allowed in the current state.
+    var legalActions: [Action] { get }
+}
+
+extension Environment {
+    /// A random action that is valid now: from ``LegalActionsEnvironment/legalActions`` when
+    /// the innermost environment restricts them, otherwise from the action space.
+    public func sampleAction(using generator: inout RandomGenerator) -> Action {
+        if let restricted = unwrapped as? any LegalActionsEnvironment {
+            let legal = restricted.legalActions
+            if !legal.isEmpty { return legal[generator.int(below: legal.count)] }
+        }
+        return actionSpace.sample(using: &generator)
+    }
+}
+
 /// An environment that changes another one (Gymnasium's `Wrapper`). By default every
 /// requirement forwards to ``wrapped``; wrappers override what they change.
 public protocol EnvironmentWrapper: Environment {

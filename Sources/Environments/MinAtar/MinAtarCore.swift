@@ -17,7 +17,8 @@ struct MinAtarCore {
     /// Drives sticky actions and the game's own randomness, as the package shares one
     /// `RandomState` between them.
     var random = RandomGenerator(seed: MinAtar.defaultSeed)
-    /// The previous game action. Like the package, it survives resets and starts at no-op.
+    /// The previous game action. Like the package, it survives unseeded resets; a seeded
+    /// reset restores the freshly made state (no-op) so that a seed fixes the trajectory.
     var lastAction = 0
     var started = false
     var terminal = false
@@ -41,7 +42,10 @@ struct MinAtarCore {
     }
 
     mutating func beginReset(seed: UInt64?) {
-        if let seed { random = RandomGenerator(seed: seed) }
+        if let seed {
+            random = RandomGenerator(seed: seed)
+            lastAction = 0
+        }
         started = true
         terminal = false
     }

@@ -4,7 +4,7 @@
 /// The physical ``StatefulEnvironment/state`` is the one-element array `[currentState]`,
 /// so `setState([5])` teleports the agent to state 5 (Gymnasium: `env.unwrapped.s = 5`)
 /// and the next step starts from it, even after the episode ended.
-public protocol TabularEnvironment: StatefulEnvironment {
+public protocol TabularEnvironment: StatefulEnvironment, LegalActionsEnvironment {
     /// The model the environment samples its steps from.
     var mdp: TabularMDP { get }
     /// The index of the current state (Gymnasium's `env.unwrapped.s`). The observation is
@@ -15,4 +15,9 @@ public protocol TabularEnvironment: StatefulEnvironment {
 
 extension TabularEnvironment {
     public var state: [Double] { [Double(currentState)] }
+}
+
+extension TabularEnvironment {
+    /// The actions possible in the current state, from the model.
+    public var legalActions: [Action] { mdp.possibleActions(in: currentState).map { .discrete($0) } }
 }
