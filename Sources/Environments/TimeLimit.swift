@@ -4,7 +4,7 @@ public final class TimeLimit: EnvironmentWrapper {
     public let wrapped: any Environment
     public let maxEpisodeSteps: Int
     /// Steps taken in the current episode.
-    public private(set) var elapsedSteps = 0
+    @exclusivity(unchecked) public private(set) var elapsedSteps = 0
 
     public init(_ environment: any Environment, maxEpisodeSteps: Int) {
         precondition(maxEpisodeSteps > 0, "TimeLimit: maxEpisodeSteps must be positive, got \(maxEpisodeSteps)")

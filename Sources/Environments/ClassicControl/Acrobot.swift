@@ -58,19 +58,19 @@ public final class Acrobot: StatefulEnvironment {
     public let availableTorques: [Double] = [-1, 0, 1]
 
     /// Angle of the first link from hanging straight down (rad).
-    public private(set) var theta1 = 0.0
+    @exclusivity(unchecked) public private(set) var theta1 = 0.0
     /// Angle of the second link relative to the first (rad).
-    public private(set) var theta2 = 0.0
+    @exclusivity(unchecked) public private(set) var theta2 = 0.0
     /// Angular velocity of the first link (rad/s).
-    public private(set) var theta1Dot = 0.0
+    @exclusivity(unchecked) public private(set) var theta1Dot = 0.0
     /// Angular velocity of the second link relative to the first (rad/s).
-    public private(set) var theta2Dot = 0.0
+    @exclusivity(unchecked) public private(set) var theta2Dot = 0.0
     /// The torque of the last action, for drawing; nil before the first step of an episode.
-    public private(set) var lastTorque: Double?
+    @exclusivity(unchecked) public private(set) var lastTorque: Double?
 
-    private var generator = RandomGenerator(seed: classicControlDefaultSeed)
-    private var phase = EpisodePhase.needsReset
-    private var observation: [Float] = [0, 0, 0, 0, 0, 0]
+    @exclusivity(unchecked) private var generator = RandomGenerator(seed: classicControlDefaultSeed)
+    @exclusivity(unchecked) private var phase = EpisodePhase.needsReset
+    @exclusivity(unchecked) private var observation: [Float] = [0, 0, 0, 0, 0, 0]
     private let observationShape = [6]
 
     /// Makes an acrobot. Throws ``EnvironmentError/invalidOption(id:option:reason:)`` for the

@@ -51,13 +51,13 @@ public final class MountainCar: StatefulEnvironment {
     public let gravity = 0.0025
 
     /// Position along the track.
-    public private(set) var position = 0.0
+    @exclusivity(unchecked) public private(set) var position = 0.0
     /// Velocity along the track.
-    public private(set) var velocity = 0.0
+    @exclusivity(unchecked) public private(set) var velocity = 0.0
 
-    private var generator = RandomGenerator(seed: classicControlDefaultSeed)
-    private var phase = EpisodePhase.needsReset
-    private var observation: [Float] = [0, 0]
+    @exclusivity(unchecked) private var generator = RandomGenerator(seed: classicControlDefaultSeed)
+    @exclusivity(unchecked) private var phase = EpisodePhase.needsReset
+    @exclusivity(unchecked) private var observation: [Float] = [0, 0]
     private let observationShape = [2]
 
     /// Makes a mountain car. Throws ``EnvironmentError/invalidOption(id:option:reason:)`` for

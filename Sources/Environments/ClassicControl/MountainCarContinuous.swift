@@ -59,15 +59,15 @@ public final class MountainCarContinuous: StatefulEnvironment {
     public let gravity = 0.0025
 
     /// Position along the track.
-    public private(set) var position = 0.0
+    @exclusivity(unchecked) public private(set) var position = 0.0
     /// Velocity along the track.
-    public private(set) var velocity = 0.0
+    @exclusivity(unchecked) public private(set) var velocity = 0.0
 
-    private var generator = RandomGenerator(seed: classicControlDefaultSeed)
-    private var phase = EpisodePhase.needsReset
+    @exclusivity(unchecked) private var generator = RandomGenerator(seed: classicControlDefaultSeed)
+    @exclusivity(unchecked) private var phase = EpisodePhase.needsReset
     // True once a step has stored the state as float32, as Gymnasium's `self.state` is.
-    private var stateIsFloat32 = false
-    private var observation: [Float] = [0, 0]
+    @exclusivity(unchecked) private var stateIsFloat32 = false
+    @exclusivity(unchecked) private var observation: [Float] = [0, 0]
     private let observationShape = [2]
 
     /// Makes a continuous mountain car. Throws ``EnvironmentError/invalidOption(id:option:reason:)``

@@ -49,16 +49,16 @@ public final class Pendulum: StatefulEnvironment {
     public let l = 1.0
 
     /// Angle from upright (rad), unbounded.
-    public private(set) var theta = 0.0
+    @exclusivity(unchecked) public private(set) var theta = 0.0
     /// Angular velocity (rad/s).
-    public private(set) var thetaDot = 0.0
+    @exclusivity(unchecked) public private(set) var thetaDot = 0.0
     /// The torque of the last step after clipping, Gymnasium's `last_u` (drawn as an arrow);
     /// nil after `reset`.
-    public private(set) var lastAction: Float?
+    @exclusivity(unchecked) public private(set) var lastAction: Float?
 
-    private var generator = RandomGenerator(seed: classicControlDefaultSeed)
-    private var phase = EpisodePhase.needsReset
-    private var observation: [Float] = [0, 0, 0]
+    @exclusivity(unchecked) private var generator = RandomGenerator(seed: classicControlDefaultSeed)
+    @exclusivity(unchecked) private var phase = EpisodePhase.needsReset
+    @exclusivity(unchecked) private var observation: [Float] = [0, 0, 0]
     private let observationShape = [3]
 
     /// Makes a pendulum. Throws ``EnvironmentError/invalidOption(id:option:reason:)`` for the

@@ -31,18 +31,18 @@ public final class SyncVectorEnvironment: VectorEnvironment {
     /// below this the handoff eats the gain.
     public static let parallelThresholdNanoseconds: UInt64 = 50_000
 
-    private var observations: [Observation]
-    private var rewards: [Double]
-    private var terminated: [Bool]
-    private var truncated: [Bool]
-    private var finalObservations: [Observation?]
-    private var finalInfos: [Info?]
-    private var infos: [Info]
-    private var errors: [(any Error)?]
-    private var hasReset = false
-    private var wasSeeded = false
-    private var calibrationTimes: [UInt64] = []
-    private var decidedParallel: Bool?
+    @exclusivity(unchecked) private var observations: [Observation]
+    @exclusivity(unchecked) private var rewards: [Double]
+    @exclusivity(unchecked) private var terminated: [Bool]
+    @exclusivity(unchecked) private var truncated: [Bool]
+    @exclusivity(unchecked) private var finalObservations: [Observation?]
+    @exclusivity(unchecked) private var finalInfos: [Info?]
+    @exclusivity(unchecked) private var infos: [Info]
+    @exclusivity(unchecked) private var errors: [(any Error)?]
+    @exclusivity(unchecked) private var hasReset = false
+    @exclusivity(unchecked) private var wasSeeded = false
+    @exclusivity(unchecked) private var calibrationTimes: [UInt64] = []
+    @exclusivity(unchecked) private var decidedParallel: Bool?
 
     /// Makes `count` copies with `makeEnvironment(i)`; each call must return a new instance.
     public init(count: Int, parallelism: VectorParallelism = .sequential,

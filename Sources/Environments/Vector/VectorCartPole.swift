@@ -50,21 +50,21 @@ public final class VectorCartPole: VectorEnvironment {
     /// The observation of every copy after the last step or reset, `[count, 4]` row-major:
     /// x, ẋ, θ, θ̇ as float32, Gymnasium's order. Rows of copies reset in the last step hold
     /// the first observation of their new episode.
-    public private(set) var observations: [Float]
+    @exclusivity(unchecked) public private(set) var observations: [Float]
     /// The reward of each copy's last transition.
-    public private(set) var rewards: [Double]
+    @exclusivity(unchecked) public private(set) var rewards: [Double]
     /// Copies whose episode reached a terminal state in the last step.
-    public private(set) var terminated: [Bool]
+    @exclusivity(unchecked) public private(set) var terminated: [Bool]
     /// Copies whose episode hit ``maxEpisodeSteps`` in the last step (may coincide with
     /// `terminated`, as Gymnasium's `TimeLimit` reports both).
-    public private(set) var truncated: [Bool]
+    @exclusivity(unchecked) public private(set) var truncated: [Bool]
     /// `[count, 4]`: for copies whose episode ended in the last step, the observation it
     /// ended in; rows of other copies are stale.
-    public private(set) var finalObservations: [Float]
+    @exclusivity(unchecked) public private(set) var finalObservations: [Float]
     /// Steps taken in each copy's current episode.
     public var elapsedSteps: [Int] { (0..<count).map { Int(elapsed[$0]) } }
 
-    private var generators: [RandomGenerator]
+    @exclusivity(unchecked) private var generators: [RandomGenerator]
     private let padded: Int
     // Structure of arrays, `padded` doubles each, 64-byte aligned: x, ẋ, θ, θ̇, the force
     // of this step's action, and the steps of the current episode (a double, so the
@@ -76,10 +76,10 @@ public final class VectorCartPole: VectorEnvironment {
     private var thetaDot: UnsafeMutablePointer<Double> { x + 3 * padded }
     private var force: UnsafeMutablePointer<Double> { x + 4 * padded }
     private var elapsed: UnsafeMutablePointer<Double> { x + 5 * padded }
-    private var hasReset = false
-    private var wasSeeded = false
-    private var actionScratch: [Int32]
-    private var doneIndices: [Int]
+    @exclusivity(unchecked) private var hasReset = false
+    @exclusivity(unchecked) private var wasSeeded = false
+    @exclusivity(unchecked) private var actionScratch: [Int32]
+    @exclusivity(unchecked) private var doneIndices: [Int]
 
     /// `count` copies; `maxEpisodeSteps` 500 gives CartPole-v1, 200 CartPole-v0.
     public init(count: Int, maxEpisodeSteps: Int? = 500, suttonBartoReward: Bool = false) throws {
