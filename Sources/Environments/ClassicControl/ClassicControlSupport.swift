@@ -89,3 +89,7 @@ func numpySquare(_ x: Float) -> Float { powf(x, Float(opaqueTwo())) }
 
 @_optimize(none) @inline(never)
 func opaqueTwo() -> Double { 2 }
+
+/// The height of the mountain-car track at `position` (`_height` in Gymnasium's
+/// mountain_car.py and continuous_mountain_car.py).
+func mountainCarTrackHeight(at position: Double) -> Double { sin(3 * position) * 0.45 + 0.55 }

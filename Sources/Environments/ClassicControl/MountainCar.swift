@@ -70,7 +70,7 @@ public final class MountainCar: StatefulEnvironment {
     }
 
     /// The height of the track at `position`, as Gymnasium's renderer draws it.
-    public func height(at position: Double) -> Double { sin(3 * position) * 0.45 + 0.55 }
+    public func height(at position: Double) -> Double { mountainCarTrackHeight(at: position) }
 
     /// `[position, velocity]`, Gymnasium's `env.unwrapped.state`.
     public var state: [Double] { [position, velocity] }

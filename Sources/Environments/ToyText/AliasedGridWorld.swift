@@ -64,13 +64,11 @@ public final class AliasedGridWorld: TabularEnvironment {
     }
 
     public func reset(seed: UInt64?, options: [String: Double]) throws -> (observation: Observation, info: Info) {
-        (observations[core.reset(seed: seed)], TabularCore.resetInfo)
+        core.reset(seed: seed) { observations[$0] }
     }
 
     public func step(_ action: Action) throws -> Step {
-        let (outcome, info) = try core.step(action)
-        return Step(observation: observations[outcome.nextState], reward: outcome.reward, terminated: outcome.terminated,
-                    truncated: false, info: info)
+        try core.step(action) { observations[$0] }
     }
 
     public func setState(_ state: [Double]) throws { try core.setState(state) }

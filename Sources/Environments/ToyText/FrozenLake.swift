@@ -94,13 +94,11 @@ public final class FrozenLake: TabularEnvironment {
     public var currentState: Int { core.state }
 
     public func reset(seed: UInt64?, options: [String: Double]) throws -> (observation: Observation, info: Info) {
-        (.discrete(core.reset(seed: seed)), TabularCore.resetInfo)
+        core.reset(seed: seed)
     }
 
     public func step(_ action: Action) throws -> Step {
-        let (outcome, info) = try core.step(action)
-        return Step(observation: .discrete(outcome.nextState), reward: outcome.reward, terminated: outcome.terminated,
-                    truncated: false, info: info)
+        try core.step(action)
     }
 
     public func setState(_ state: [Double]) throws { try core.setState(state) }

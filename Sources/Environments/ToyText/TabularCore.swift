@@ -25,19 +25,30 @@ struct TabularCore {
         infos = mdp.outcomes.map { $0.map { $0.map { Self.info(probability: $0.probability) } } }
     }
 
-    mutating func reset(seed: UInt64?) -> Int {
+    /// Starts an episode; `observe` turns the start state into what the environment shows
+    /// (the state index itself for most worlds).
+    mutating func reset(seed: UInt64?, observe: (Int) -> Observation = { .discrete($0) })
+        -> (observation: Observation, info: Info) {
         if let seed { generator = RandomGenerator(seed: seed) }
         state = mdp.sampleInitialState(using: &generator)
         lastAction = nil
         hasReset = true
         terminated = false
-        return state
+        return (observe(state), Self.resetInfo)
+    }
+
+    /// Validates `action`, samples its outcome and moves to the next state, shown as `observe` maps it.
+    @inline(__always)
+    mutating func step(_ action: Action, observe: (Int) -> Observation = { .discrete($0) }) throws -> Step {
+        let (outcome, info) = try sample(action)
+        return Step(observation: observe(outcome.nextState), reward: outcome.reward, terminated: outcome.terminated,
+                    truncated: false, info: info)
     }
 
     /// Validates `action` and samples its outcome, moving to the next state; returns the
     /// outcome with its `info`.
     @inline(__always)
-    mutating func step(_ action: Action) throws -> (outcome: TabularTransition, info: Info) {
+    private mutating func sample(_ action: Action) throws -> (outcome: TabularTransition, info: Info) {
         guard hasReset else { throw EnvironmentError.stepBeforeReset(id: id) }
         guard !terminated else { throw EnvironmentError.stepAfterDone(id: id) }
         guard case let .discrete(a) = action, a >= 0, a < mdp.actionCount else {
