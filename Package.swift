@@ -16,11 +16,13 @@ let package = Package(
         // AVX-512) and dispatched at run time, so a plain `swift build -c release` is fast
         // on any CPU without `-target-cpu`. Also loads OpenBLAS with dlopen when present.
         .target(name: "CKernels", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // libm functions Swift's Glibc module leaves out (sincos), as inline C.
+        .target(name: "CLibm", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         // Seeded random generators; no dependency on tensors so environments can use them.
         .target(name: "Randomness"),
         // Gymnasium/TF-Agents environment API, native environments, wrappers, vector stepping.
         // Depends on nothing that does autodiff: fast CartPole needs no networks.
-        .target(name: "Environments", dependencies: ["Randomness"]),
+        .target(name: "Environments", dependencies: ["CLibm", "Randomness"]),
         // Shaped Float32 storage, broadcasting, CPU kernels, reverse-mode autodiff tape.
         .target(name: "Tensors", dependencies: ["CKernels", "Randomness"]),
         // Layers, initializers, losses, distributions, optimizers, schedules, safetensors.

@@ -12,7 +12,10 @@ public enum InfoValue: Sendable, Hashable {
 public struct Info: Sendable, Hashable, ExpressibleByDictionaryLiteral {
     public var values: [String: InfoValue]
 
-    public init(_ values: [String: InfoValue] = [:]) { self.values = values }
+    /// An empty info. Spelled without a literal: `[:]` went through the variadic
+    /// dictionary-literal initializer on every environment step.
+    @inlinable public init() { values = Dictionary() }
+    public init(_ values: [String: InfoValue]) { self.values = values }
     public init(dictionaryLiteral elements: (String, InfoValue)...) {
         values = Dictionary(elements, uniquingKeysWith: { _, last in last })
     }

@@ -1,3 +1,4 @@
+import CLibm
 import Randomness
 
 #if canImport(Glibc)
@@ -71,7 +72,8 @@ public final class Acrobot: StatefulEnvironment {
     @exclusivity(unchecked) private var generator = RandomGenerator(seed: classicControlDefaultSeed)
     @exclusivity(unchecked) private var phase = EpisodePhase.needsReset
     @exclusivity(unchecked) private var observation: [Float] = [0, 0, 0, 0, 0, 0]
-    private let observationShape = [6]
+    // Static, so immortal: handing it out with each observation costs no atomic count.
+    private static let observationShape = [6]
 
     /// Makes an acrobot. Throws ``EnvironmentError/invalidOption(id:option:reason:)`` for the
     /// `ansi` render mode.
@@ -105,7 +107,7 @@ public final class Acrobot: StatefulEnvironment {
         lastTorque = nil
         phase = .running
         writeObservation()
-        return (.float32(observation, shape: observationShape), Info())
+        return (.float32(observation, shape: Self.observationShape), Info())
     }
 
     public func step(_ action: Action) throws -> Step {
@@ -125,7 +127,7 @@ public final class Acrobot: StatefulEnvironment {
         let terminated = -cos(theta1) - cos(theta2 + theta1) > 1.0
         if terminated { phase = .terminated }
         writeObservation()
-        return Step(observation: .float32(observation, shape: observationShape), reward: terminated ? 0 : -1,
+        return Step(observation: .float32(observation, shape: Self.observationShape), reward: terminated ? 0 : -1,
                     terminated: terminated, truncated: false)
     }
 
@@ -169,14 +171,16 @@ public final class Acrobot: StatefulEnvironment {
         let i1 = linkMomentOfInertia, i2 = linkMomentOfInertia
         let g = 9.8
         let (theta1, theta2, dtheta1, dtheta2) = (s.theta1, s.theta2, s.theta1Dot, s.theta2Dot)
-        let d1 = m1 * (lc1 * lc1) + m2 * ((l1 * l1) + (lc2 * lc2) + 2 * l1 * lc2 * cos(theta2)) + i1 + i2
-        let d2 = m2 * ((lc2 * lc2) + l1 * lc2 * cos(theta2)) + i2
+        var sinTheta2 = 0.0, cosTheta2 = 0.0
+        srl_sincos(theta2, &sinTheta2, &cosTheta2)
+        let d1 = m1 * (lc1 * lc1) + m2 * ((l1 * l1) + (lc2 * lc2) + 2 * l1 * lc2 * cosTheta2) + i1 + i2
+        let d2 = m2 * ((lc2 * lc2) + l1 * lc2 * cosTheta2) + i2
         let phi2 = m2 * lc2 * g * cos(theta1 + theta2 - Double.pi / 2.0)
-        let phi1 = -m2 * l1 * lc2 * numpySquare(dtheta2) * sin(theta2)
-            - 2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin(theta2)
+        let phi1 = -m2 * l1 * lc2 * numpySquare(dtheta2) * sinTheta2
+            - 2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sinTheta2
             + (m1 * lc1 + m2 * l1) * g * cos(theta1 - Double.pi / 2)
             + phi2
-        let ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * numpySquare(dtheta1) * sin(theta2) - phi2)
+        let ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * numpySquare(dtheta1) * sinTheta2 - phi2)
             / (m2 * (lc2 * lc2) + i2 - numpySquare(d2) / d1)
         let ddtheta1 = -(d2 * ddtheta2 + phi1) / d1
         return State(dtheta1, dtheta2, ddtheta1, ddtheta2)
@@ -193,10 +197,13 @@ public final class Acrobot: StatefulEnvironment {
 
     private func writeObservation() {
         observation.withUnsafeMutableBufferPointer { buffer in
-            buffer[0] = Float(cos(theta1))
-            buffer[1] = Float(sin(theta1))
-            buffer[2] = Float(cos(theta2))
-            buffer[3] = Float(sin(theta2))
+            var sine = 0.0, cosine = 0.0
+            srl_sincos(theta1, &sine, &cosine)
+            buffer[0] = Float(cosine)
+            buffer[1] = Float(sine)
+            srl_sincos(theta2, &sine, &cosine)
+            buffer[2] = Float(cosine)
+            buffer[3] = Float(sine)
             buffer[4] = Float(theta1Dot)
             buffer[5] = Float(theta2Dot)
         }

@@ -1,3 +1,4 @@
+import CLibm
 import Randomness
 
 #if canImport(Glibc)
@@ -111,8 +112,8 @@ public final class CartPole: StatefulEnvironment {
         /// One step of `cartpole.py`, operation for operation, so the Double results are
         /// bit-identical to NumPy's float64 ones. Returns whether the episode terminated.
         mutating func advance(force: Double, _ p: CartPole) -> Bool {
-            let cosTheta = cos(theta)
-            let sinTheta = sin(theta)
+            var sinTheta = 0.0, cosTheta = 0.0
+            srl_sincos(theta, &sinTheta, &cosTheta)
             let temp = (force + p.poleMassLength * (thetaDot * thetaDot) * sinTheta) / p.totalMass
             let thetaAcc = (p.gravity * sinTheta - cosTheta * temp)
                 / (p.length * (4.0 / 3.0 - p.massPole * (cosTheta * cosTheta) / p.totalMass))
@@ -150,7 +151,9 @@ public final class CartPole: StatefulEnvironment {
     @exclusivity(unchecked) private var dynamics = Dynamics()
     @exclusivity(unchecked) private var generator = RandomGenerator(seed: classicControlDefaultSeed)
     @exclusivity(unchecked) private var phase = EpisodePhase.needsReset
-    private let observationShape = [4]
+    // A constant global array is emitted statically and is immortal, so handing it out
+    // with each observation skips the atomic reference count.
+    private static let observationShape = [4]
 
     /// Makes a cart-pole. Throws ``EnvironmentError/invalidOption(id:option:reason:)`` for the
     /// `ansi` render mode, which CartPole lacks.
@@ -189,7 +192,7 @@ public final class CartPole: StatefulEnvironment {
         let thetaDot = generator.uniformDouble(low: low, high: high)
         dynamics.set(x, xDot, theta, thetaDot)
         phase = .running
-        return (.float32(dynamics.observation, shape: observationShape), Info())
+        return (.float32(dynamics.observation, shape: Self.observationShape), Info())
     }
 
     public func step(_ action: Action) throws -> Step {
@@ -207,7 +210,7 @@ public final class CartPole: StatefulEnvironment {
         } else {
             reward = suttonBartoReward ? 0 : 1
         }
-        return Step(observation: .float32(dynamics.observation, shape: observationShape), reward: reward,
+        return Step(observation: .float32(dynamics.observation, shape: Self.observationShape), reward: reward,
                     terminated: terminated, truncated: false)
     }
 }

@@ -58,7 +58,8 @@ public final class MountainCar: StatefulEnvironment {
     @exclusivity(unchecked) private var generator = RandomGenerator(seed: classicControlDefaultSeed)
     @exclusivity(unchecked) private var phase = EpisodePhase.needsReset
     @exclusivity(unchecked) private var observation: [Float] = [0, 0]
-    private let observationShape = [2]
+    // Static, so immortal: handing it out with each observation costs no atomic count.
+    private static let observationShape = [2]
 
     /// Makes a mountain car. Throws ``EnvironmentError/invalidOption(id:option:reason:)`` for
     /// the `ansi` render mode.
@@ -93,7 +94,7 @@ public final class MountainCar: StatefulEnvironment {
         velocity = 0
         phase = .running
         writeObservation()
-        return (.float32(observation, shape: observationShape), Info())
+        return (.float32(observation, shape: Self.observationShape), Info())
     }
 
     public func step(_ action: Action) throws -> Step {
@@ -112,7 +113,7 @@ public final class MountainCar: StatefulEnvironment {
         let terminated = position >= goalPosition && velocity >= goalVelocity
         if terminated { phase = .terminated }
         writeObservation()
-        return Step(observation: .float32(observation, shape: observationShape), reward: -1,
+        return Step(observation: .float32(observation, shape: Self.observationShape), reward: -1,
                     terminated: terminated, truncated: false)
     }
 

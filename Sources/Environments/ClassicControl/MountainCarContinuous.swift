@@ -68,7 +68,8 @@ public final class MountainCarContinuous: StatefulEnvironment {
     // True once a step has stored the state as float32, as Gymnasium's `self.state` is.
     @exclusivity(unchecked) private var stateIsFloat32 = false
     @exclusivity(unchecked) private var observation: [Float] = [0, 0]
-    private let observationShape = [2]
+    // Static, so immortal: handing it out with each observation costs no atomic count.
+    private static let observationShape = [2]
 
     /// Makes a continuous mountain car. Throws ``EnvironmentError/invalidOption(id:option:reason:)``
     /// for the `ansi` render mode.
@@ -106,7 +107,7 @@ public final class MountainCarContinuous: StatefulEnvironment {
         stateIsFloat32 = false
         phase = .running
         writeObservation()
-        return (.float32(observation, shape: observationShape), Info())
+        return (.float32(observation, shape: Self.observationShape), Info())
     }
 
     public func step(_ action: Action) throws -> Step {
@@ -147,7 +148,7 @@ public final class MountainCarContinuous: StatefulEnvironment {
         let reward = (terminated ? 100 : 0) - cost
         if terminated { phase = .terminated }
         writeObservation()
-        return Step(observation: .float32(observation, shape: observationShape), reward: reward,
+        return Step(observation: .float32(observation, shape: Self.observationShape), reward: reward,
                     terminated: terminated, truncated: false)
     }
 

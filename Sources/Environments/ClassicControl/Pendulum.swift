@@ -1,3 +1,4 @@
+import CLibm
 import Randomness
 
 #if canImport(Glibc)
@@ -59,7 +60,8 @@ public final class Pendulum: StatefulEnvironment {
     @exclusivity(unchecked) private var generator = RandomGenerator(seed: classicControlDefaultSeed)
     @exclusivity(unchecked) private var phase = EpisodePhase.needsReset
     @exclusivity(unchecked) private var observation: [Float] = [0, 0, 0]
-    private let observationShape = [3]
+    // Static, so immortal: handing it out with each observation costs no atomic count.
+    private static let observationShape = [3]
 
     /// Makes a pendulum. Throws ``EnvironmentError/invalidOption(id:option:reason:)`` for the
     /// `ansi` render mode.
@@ -99,7 +101,7 @@ public final class Pendulum: StatefulEnvironment {
         lastAction = nil
         phase = .running
         writeObservation()
-        return (.float32(observation, shape: observationShape), Info())
+        return (.float32(observation, shape: Self.observationShape), Info())
     }
 
     public func step(_ action: Action) throws -> Step {
@@ -121,7 +123,7 @@ public final class Pendulum: StatefulEnvironment {
         theta = theta + newThetaDot * dt
         thetaDot = newThetaDot
         writeObservation()
-        return Step(observation: .float32(observation, shape: observationShape), reward: -costs,
+        return Step(observation: .float32(observation, shape: Self.observationShape), reward: -costs,
                     terminated: false, truncated: false)
     }
 
@@ -136,8 +138,10 @@ public final class Pendulum: StatefulEnvironment {
 
     private func writeObservation() {
         observation.withUnsafeMutableBufferPointer { buffer in
-            buffer[0] = Float(cos(theta))
-            buffer[1] = Float(sin(theta))
+            var sine = 0.0, cosine = 0.0
+            srl_sincos(theta, &sine, &cosine)
+            buffer[0] = Float(cosine)
+            buffer[1] = Float(sine)
             buffer[2] = Float(thetaDot)
         }
     }
