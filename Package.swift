@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // Hot numerical kernels in C: compiled once per x86 ISA level (baseline, AVX2+FMA,
@@ -27,16 +28,22 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CKernels", "Randomness"]),
         // Layers, initializers, losses, distributions, optimizers, schedules, safetensors.
         .target(name: "Networks", dependencies: ["Tensors", "Randomness"]),
-        .target(name: "SwiftRL", dependencies: ["Randomness", "Environments", "Tensors", "Networks"]),
+        // Policies, the driver and its observers, metrics, and the algorithms (tabular,
+        // policy search, REINFORCE, ...). One step loop shared by every agent.
+        .target(name: "Agents", dependencies: ["Environments", "Networks", "Tensors", "Randomness"]),
+        // The run around an agent: config files, run directory, CSV and TensorBoard writers,
+        // checkpoints and resume, learning-curve plots, progress display.
+        .target(name: "Training", dependencies: ["Agents", "Environments", "Networks", "Tensors", "Randomness", "Yams"]),
+        .target(name: "SwiftRL", dependencies: ["Randomness", "Environments", "Tensors", "Networks", "Agents", "Training"]),
         .target(
             name: "BenchmarkSuites",
-            dependencies: ["Environments", "Tensors", "Networks", "Randomness"],
+            dependencies: ["Environments", "Tensors", "Networks", "Randomness", "Agents", "Training"],
             path: "Benchmarks/BenchmarkSuites"
         ),
         .executableTarget(
             name: "swiftrl",
             dependencies: [
-                "SwiftRL", "BenchmarkSuites",
+                "SwiftRL", "BenchmarkSuites", "Agents", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,5 +52,7 @@ let package = Package(
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness"], exclude: ["Fixtures", "Generators"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "Randomness"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Randomness"]),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "Environments", "Networks", "Tensors", "Randomness"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Agents", "Environments", "Networks", "Tensors", "Randomness"]),
     ]
 )

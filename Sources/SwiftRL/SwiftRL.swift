@@ -2,3 +2,5 @@
 @_exported import Environments
 @_exported import Tensors
 @_exported import Networks
+@_exported import Agents
+@_exported import Training

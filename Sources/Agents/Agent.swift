@@ -1,0 +1,109 @@
+import Environments
+import Foundation
+import Tensors
+
+/// A learning algorithm as the run machinery (``Training``) drives it: it trains in
+/// iterations, reports what each one did, and can be checkpointed between iterations.
+///
+/// An iteration is the algorithm's natural unit after which its state is consistent:
+/// REINFORCE's batch of episodes and one update, a genetic algorithm's generation, a fixed
+/// number of Q-learning steps. Checkpoints are taken only between iterations, which is what
+/// makes a resumed run continue exactly as the uninterrupted one would have.
+public protocol Agent: AnyObject {
+    /// The algorithm's name on the command line (`reinforce`, `q-learning`, ...).
+    static var algorithmName: String { get }
+    /// The greedy policy, for evaluation.
+    var policy: any Policy { get }
+    /// The exploring policy that collects experience.
+    var collectPolicy: any Policy { get }
+    /// Environment steps consumed since training began (across resumes).
+    var environmentSteps: Int { get }
+    /// Iterations completed since training began (across resumes).
+    var iterations: Int { get }
+    /// Runs one iteration.
+    func trainIteration() throws -> IterationReport
+    /// Everything needed to continue training exactly where it stands.
+    func checkpoint() throws -> AgentCheckpoint
+    /// Restores a checkpoint written by an agent of the same algorithm and configuration.
+    /// Throws ``AgentCheckpointError`` naming what does not match.
+    func restore(from checkpoint: AgentCheckpoint) throws
+}
+
+/// What one training iteration did.
+public struct IterationReport: Sendable {
+    /// Returns and lengths of the episodes the collect policy finished during the iteration.
+    public var episodes: [EpisodeSummary]
+    /// Losses and other per-iteration numbers under CleanRL-style keys (`losses/policy_loss`).
+    public var scalars: [String: Double]
+
+    public init(episodes: [EpisodeSummary] = [], scalars: [String: Double] = [:]) {
+        self.episodes = episodes
+        self.scalars = scalars
+    }
+}
+
+/// One finished episode.
+public struct EpisodeSummary: Sendable, Equatable, Codable {
+    public var episodeReturn: Double
+    public var length: Int
+    public init(episodeReturn: Double, length: Int) {
+        self.episodeReturn = episodeReturn
+        self.length = length
+    }
+}
+
+/// An agent's state: named tensors (weights, optimizer moments) and named strings (the JSON
+/// of counters, generators and configuration). It maps one-to-one onto a safetensors file,
+/// the strings going to its metadata, so one atomic file write saves it.
+public struct AgentCheckpoint: Sendable {
+    public var tensors: [(name: String, tensor: Tensor)]
+    public var metadata: [String: String]
+
+    public init(tensors: [(name: String, tensor: Tensor)] = [], metadata: [String: String] = [:]) {
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
+    /// The tensor called `name`, or an error naming it.
+    public func tensor(named name: String) throws -> Tensor {
+        guard let entry = tensors.first(where: { $0.name == name }) else {
+            throw AgentCheckpointError.missing(name)
+        }
+        return entry.tensor
+    }
+
+    /// Stores `value` as JSON under `key`.
+    public mutating func encode<T: Encodable>(_ value: T, forKey key: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        metadata[key] = String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Decodes the JSON stored under `key`.
+    public func decode<T: Decodable>(_ type: T.Type, forKey key: String) throws -> T {
+        guard let text = metadata[key] else { throw AgentCheckpointError.missing(key) }
+        do {
+            return try JSONDecoder().decode(type, from: Data(text.utf8))
+        } catch {
+            throw AgentCheckpointError.malformed(key: key, reason: "\(error)")
+        }
+    }
+}
+
+/// Why a checkpoint cannot be restored into an agent.
+public enum AgentCheckpointError: Error, Equatable, CustomStringConvertible {
+    case missing(String)
+    case malformed(key: String, reason: String)
+    case mismatch(String)
+
+    public var description: String {
+        switch self {
+        case let .missing(name):
+            return "the checkpoint has no entry '\(name)'; it was not written by this algorithm or is incomplete"
+        case let .malformed(key, reason):
+            return "the checkpoint entry '\(key)' cannot be read (\(reason)); the file is damaged or from another version"
+        case let .mismatch(reason):
+            return "the checkpoint does not fit this agent: \(reason); resume with the configuration it was written with"
+        }
+    }
+}
