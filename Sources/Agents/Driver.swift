@@ -80,6 +80,7 @@ public final class Driver {
         episodesStarted[copy] += 1
         current[copy] = TimeStep(stepType: .first, reward: 0, discount: 1, observation: observation)
         states[copy] = policy.initialState()
+        for observer in observers { try observer.episodeStarted(environmentIndex: copy, observation: observation) }
     }
 
     /// One step in each copy in `copies` (starting episodes where none is in progress).

@@ -44,6 +44,13 @@ public struct Transition: Sendable {
 /// recorders (TF-Agents' observers).
 public protocol Observer: AnyObject {
     func observe(_ transition: Transition) throws
+    /// Called when the driver has reset copy `environmentIndex` for a new episode, before its
+    /// first action (a video recorder draws the starting frame here). Does nothing by default.
+    func episodeStarted(environmentIndex: Int, observation: Observation) throws
+}
+
+extension Observer {
+    public func episodeStarted(environmentIndex: Int, observation: Observation) throws {}
 }
 
 /// An observer written as a closure.

@@ -6,6 +6,6 @@ struct SwiftRLCommand: ParsableCommand {
         commandName: "swiftrl",
         abstract: "Deep reinforcement learning in Swift: train, evaluate and benchmark agents.",
         version: "0.1.0",
-        subcommands: [Bench.self, Info.self, EnvsCommand.self, RolloutCommand.self]
+        subcommands: [TrainCommand.self, EvalCommand.self, ResumeCommand.self, PlotCommand.self, Bench.self, Info.self, EnvsCommand.self, RolloutCommand.self]
     )
 }

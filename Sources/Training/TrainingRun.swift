@@ -1,0 +1,322 @@
+import Agents
+import Environments
+import Foundation
+import Networks
+import Tensors
+
+/// A training run: an agent, its configuration, and its run directory
+/// (`runs/<algorithm>-<env>-<seed>-<time>/`) holding
+/// - `config.json`, the resolved configuration;
+/// - `metrics.csv` and `events.out.tfevents.*` (TensorBoard), one row per iteration;
+/// - `checkpoint.safetensors`: weights, optimizer state, counters and generators, written
+///   atomically every `checkpointInterval` iterations, at the end, and on Ctrl-C;
+/// - after ``finish()``: `evaluation.json`, `learning_curve.svg`/`.png`, and `agent.gif`.
+///
+/// ```swift
+/// let config = try AlgorithmRegistry.shared.resolve(algorithm: "reinforce", env: "CartPole-v1")
+/// let run = try TrainingRun.start(config)
+/// try run.train()
+/// let report = try run.finish()
+/// ```
+public final class TrainingRun {
+    public static let configFileName = "config.json"
+    public static let checkpointFileName = "checkpoint.safetensors"
+    public static let metricsFileName = "metrics.csv"
+    public static let evaluationFileName = "evaluation.json"
+    public static let videoFileName = "agent.gif"
+    /// Episodes averaged by `charts/average_return` (Stable-Baselines3's `ep_rew_mean` window).
+    public static let returnWindow = 100
+
+    public let config: RunConfig
+    public let directory: URL
+    public let agent: any Agent
+    public let context: RunContext
+    private var state: RunState
+    private var sinks: [any MetricsSink] = []
+
+    /// The counters a run keeps beside its agent's, saved in each checkpoint.
+    struct RunState: Codable, Equatable {
+        var episodes = 0
+        var elapsedSeconds = 0.0
+        var recentReturns: [Double] = []
+        var recentLengths: [Int] = []
+        var completed = false
+    }
+
+    /// How a call to ``train(progress:shouldStop:)`` ended.
+    public enum Outcome: Sendable, Equatable {
+        /// The budget was reached.
+        case completed
+        /// A stop was requested (Ctrl-C); a checkpoint was written, and `resume` continues.
+        case interrupted
+    }
+
+    private init(config: RunConfig, directory: URL, agent: any Agent, context: RunContext, state: RunState) {
+        self.config = config
+        self.directory = directory
+        self.agent = agent
+        self.context = context
+        self.state = state
+    }
+
+    // MARK: - Starting and resuming
+
+    /// Starts a new run: builds the agent, creates the run directory (under
+    /// `config.runsDirectory` unless `directory` is given) and writes `config.json`.
+    public static func start(_ config: RunConfig, directory: URL? = nil, algorithms: AlgorithmRegistry = .shared,
+                             environments: Registry = .shared) throws -> TrainingRun {
+        try config.validate()
+        let entry = try algorithms.entry(named: config.algorithm)
+        let context = RunContext(environmentID: config.env, environmentOptions: config.envOptions, seed: config.seed,
+                                 registry: environments)
+        let agent = try entry.makeAgent(config: config.agent, context: context)
+        let runDirectory = try directory ?? makeRunDirectory(for: config)
+        try createDirectory(runDirectory)
+        let run = TrainingRun(config: config, directory: runDirectory, agent: agent, context: context, state: RunState())
+        try write(Data(try JSONValue(encoding: config).jsonText().utf8), to: runDirectory.appendingPathComponent(configFileName))
+        run.sinks = try makeSinks(in: runDirectory, truncatingAfter: nil)
+        return run
+    }
+
+    /// Reopens the run in `directory` at its checkpoint. Everything is read and checked
+    /// before any file is touched: a missing or damaged config or checkpoint throws and
+    /// leaves the directory as it was. Logs written after the checkpoint (by a run killed
+    /// between checkpoints) are cut back to it, so the resumed run's logs read as one.
+    public static func resume(_ directory: URL, algorithms: AlgorithmRegistry = .shared,
+                              environments: Registry = .shared) throws -> TrainingRun {
+        let path = directory.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw RunError.notARunDirectory(path: path, reason: "no such directory; pass the directory `swiftrl train` printed")
+        }
+        let configURL = directory.appendingPathComponent(configFileName)
+        guard FileManager.default.fileExists(atPath: configURL.path) else {
+            throw RunError.notARunDirectory(path: path, reason: "it has no \(configFileName); it was not made by `swiftrl train`")
+        }
+        let configTree = try RunConfig.loadFile(configURL)
+        let config: RunConfig
+        do {
+            config = try configTree.decode(RunConfig.self)
+        } catch let error as DecodingError {
+            throw RunConfigError.unreadableFile(path: configURL.path, reason: RunConfig.describe(error))
+        }
+        try config.validate()
+        let checkpoint = try readCheckpoint(directory.appendingPathComponent(checkpointFileName))
+        if let saved = checkpoint.metadata[MetadataKey.config] {
+            let savedConfig = try? JSONDecoder().decode(RunConfig.self, from: Data(saved.utf8))
+            if savedConfig != config {
+                throw RunError.checkpointMismatch(path: directory.appendingPathComponent(checkpointFileName).path, reason:
+                    "\(configFileName) was changed after the checkpoint was written; restore it or start a new run")
+            }
+        }
+        let entry = try algorithms.entry(named: config.algorithm)
+        let context = RunContext(environmentID: config.env, environmentOptions: config.envOptions, seed: config.seed,
+                                 registry: environments)
+        let agent = try entry.makeAgent(config: config.agent, context: context)
+        let checkpointPath = directory.appendingPathComponent(checkpointFileName).path
+        do {
+            try agent.restore(from: checkpoint)
+        } catch let error as AgentCheckpointError {
+            throw RunError.unreadableCheckpoint(path: checkpointPath, reason: error.description)
+        }
+        let state: RunState
+        do {
+            state = try checkpoint.decode(RunState.self, forKey: MetadataKey.run)
+        } catch {
+            throw RunError.unreadableCheckpoint(path: checkpointPath, reason: "\(error)")
+        }
+        let run = TrainingRun(config: config, directory: directory, agent: agent, context: context, state: state)
+        run.sinks = try makeSinks(in: directory, truncatingAfter: agent.environmentSteps)
+        return run
+    }
+
+    enum MetadataKey {
+        static let format = "swiftrl.format"
+        static let run = "swiftrl.run"
+        static let config = "swiftrl.config"
+        static let algorithm = "swiftrl.algorithm"
+    }
+
+    /// Reads a checkpoint file written by ``saveCheckpoint()``.
+    public static func readCheckpoint(_ url: URL) throws -> AgentCheckpoint {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw RunError.unreadableCheckpoint(path: url.path, reason:
+                "the file does not exist; the run was interrupted before its first checkpoint, so start it again with `swiftrl train`")
+        }
+        let file: SafeTensorsFile
+        do {
+            file = try SafeTensorsFile(contentsOf: url)
+        } catch {
+            throw RunError.unreadableCheckpoint(path: url.path, reason: "\(error)")
+        }
+        guard file.metadata[MetadataKey.format] == "1" else {
+            throw RunError.unreadableCheckpoint(path: url.path, reason: "it is a safetensors file but not a SwiftRL run checkpoint")
+        }
+        var tensors: [(name: String, tensor: Tensor)] = []
+        for (name, value) in file.entries {
+            guard let tensor = value.tensor else {
+                throw RunError.unreadableCheckpoint(path: url.path, reason: "tensor '\(name)' is \(value.dtype), not F32")
+            }
+            tensors.append((name, tensor))
+        }
+        return AgentCheckpoint(tensors: tensors, metadata: file.metadata)
+    }
+
+    // MARK: - Training
+
+    /// Whether the configured budget has been reached.
+    public var isComplete: Bool {
+        if let iterations = config.iterations, agent.iterations >= iterations { return true }
+        if let totalSteps = config.totalSteps, agent.environmentSteps >= totalSteps { return true }
+        return false
+    }
+
+    /// Mean return of the last ``returnWindow`` training episodes; nil before the first.
+    public var averageReturn: Double? {
+        state.recentReturns.isEmpty ? nil : state.recentReturns.reduce(0, +) / Double(state.recentReturns.count)
+    }
+
+    /// Trains until the budget is reached or `shouldStop` returns true (checked between
+    /// iterations; by default, whether Ctrl-C was pressed). Writes a checkpoint every
+    /// `checkpointInterval` iterations and when it returns.
+    @discardableResult
+    public func train(progress: ((ProgressUpdate) -> Void)? = nil,
+                      shouldStop: () -> Bool = { InterruptSignal.isRequested }) throws -> Outcome {
+        let sessionStart = monotonicSeconds()
+        let elapsedBefore = state.elapsedSeconds
+        let stepsBefore = agent.environmentSteps
+        func update() -> ProgressUpdate {
+            let sessionSeconds = monotonicSeconds() - sessionStart
+            return ProgressUpdate(
+                environmentSteps: agent.environmentSteps, totalSteps: config.totalSteps, iterations: agent.iterations,
+                totalIterations: config.iterations,
+                stepsPerSecond: sessionSeconds > 0 ? Double(agent.environmentSteps - stepsBefore) / sessionSeconds : 0,
+                elapsedSeconds: elapsedBefore + sessionSeconds, averageReturn: averageReturn)
+        }
+        while !isComplete {
+            if shouldStop() {
+                state.elapsedSeconds = elapsedBefore + monotonicSeconds() - sessionStart
+                try saveCheckpoint()
+                progress?(update())
+                return .interrupted
+            }
+            let report = try agent.trainIteration()
+            state.elapsedSeconds = elapsedBefore + monotonicSeconds() - sessionStart
+            try record(report, stepsPerSecond: update().stepsPerSecond)
+            progress?(update())
+            if agent.iterations % config.checkpointInterval == 0 && !isComplete { try saveCheckpoint() }
+        }
+        state.completed = true
+        try saveCheckpoint()
+        progress?(update())
+        return .completed
+    }
+
+    /// Logs one iteration: the episodes it finished and the agent's scalars.
+    private func record(_ report: IterationReport, stepsPerSecond: Double) throws {
+        for episode in report.episodes {
+            state.episodes += 1
+            state.recentReturns.append(episode.episodeReturn)
+            state.recentLengths.append(episode.length)
+        }
+        if state.recentReturns.count > Self.returnWindow {
+            state.recentReturns.removeFirst(state.recentReturns.count - Self.returnWindow)
+            state.recentLengths.removeFirst(state.recentLengths.count - Self.returnWindow)
+        }
+        var scalars = report.scalars
+        scalars["charts/iteration"] = Double(agent.iterations)
+        scalars["charts/episodes"] = Double(state.episodes)
+        scalars["charts/SPS"] = stepsPerSecond
+        if !report.episodes.isEmpty {
+            scalars["charts/episodic_return"] = report.episodes.map(\.episodeReturn).reduce(0, +) / Double(report.episodes.count)
+            scalars["charts/episodic_length"] = Double(report.episodes.map(\.length).reduce(0, +)) / Double(report.episodes.count)
+        }
+        if let averageReturn { scalars["charts/average_return"] = averageReturn }
+        for sink in sinks { try sink.log(step: agent.environmentSteps, wallTime: state.elapsedSeconds, scalars: scalars) }
+    }
+
+    /// Writes `checkpoint.safetensors` atomically (after flushing the logs, so they never lag
+    /// behind a checkpoint).
+    public func saveCheckpoint() throws {
+        for sink in sinks { try sink.flush() }
+        var checkpoint = try agent.checkpoint()
+        checkpoint.metadata[MetadataKey.format] = "1"
+        checkpoint.metadata[MetadataKey.algorithm] = config.algorithm
+        try checkpoint.encode(state, forKey: MetadataKey.run)
+        try checkpoint.encode(config, forKey: MetadataKey.config)
+        let url = directory.appendingPathComponent(Self.checkpointFileName)
+        do {
+            try SafeTensorsFile.write(checkpoint.tensors, metadata: checkpoint.metadata, to: url)
+        } catch {
+            throw RunError.cannotWrite(path: url.path, reason: "\(error)")
+        }
+    }
+
+    // MARK: - Finishing
+
+    /// What ``finish()`` produced.
+    public struct Report: Sendable {
+        public var evaluation: EvaluationResult?
+        public var videoURL: URL?
+        public var plotURLs: [URL]
+    }
+
+    /// Closes the logs, then evaluates the greedy policy (`evalEpisodes`), records
+    /// `agent.gif` (when the environment renders) and draws the learning curve.
+    @discardableResult
+    public func finish() throws -> Report {
+        for sink in sinks { try sink.close() }
+        sinks = []
+        var report = Report(evaluation: nil, videoURL: nil, plotURLs: [])
+        if config.evalEpisodes > 0 {
+            let evaluation = try Evaluation.evaluate(policy: agent.policy, environment: try context.makeEnvironment(),
+                                                     episodes: config.evalEpisodes, seed: config.seed &+ 1_000_003)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try Self.write(try encoder.encode(evaluation), to: directory.appendingPathComponent(Self.evaluationFileName))
+            report.evaluation = evaluation
+        }
+        if config.recordVideo, let environment = try? context.makeEnvironment(renderMode: .rgbArray) {
+            let url = directory.appendingPathComponent(Self.videoFileName)
+            try Evaluation.recordGIF(policy: agent.policy, environment: environment, seed: config.seed &+ 2_000_003, to: url)
+            report.videoURL = url
+        }
+        report.plotURLs = try Self.plotLearningCurve(runs: [directory], to: directory)
+        return report
+    }
+
+    // MARK: - Files
+
+    /// `runs/<algorithm>-<env>-<seed>-<yyyyMMdd-HHmmss>`, with a numeric suffix if taken.
+    static func makeRunDirectory(for config: RunConfig) throws -> URL {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let env = config.env.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }
+        let base = "\(config.algorithm)-\(String(env))-\(config.seed)-\(formatter.string(from: Date()))"
+        let parent = URL(fileURLWithPath: config.runsDirectory, isDirectory: true)
+        var candidate = parent.appendingPathComponent(base, isDirectory: true)
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: candidate.path) {
+            candidate = parent.appendingPathComponent("\(base)-\(suffix)", isDirectory: true)
+            suffix += 1
+        }
+        return candidate
+    }
+
+    static func createDirectory(_ url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw RunError.cannotWrite(path: url.path, reason: "the directory cannot be created (\(error.localizedDescription))")
+        }
+    }
+
+    static func write(_ data: Data, to url: URL) throws {
+        do {
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw RunError.cannotWrite(path: url.path, reason: error.localizedDescription)
+        }
+    }
+}
