@@ -12,24 +12,32 @@ import Darwin
 /// Turns observations into the float features a network reads, the way Stable-Baselines3's
 /// `preprocess_obs` does: a `Discrete(n)` observation becomes a one-hot vector of n, a
 /// `MultiDiscrete` one the concatenation of one one-hot vector per component, a `uint8` box
-/// (an image) its bytes divided by 255, and a `float32` box its values unchanged, in the
-/// observation's own shape (so a convolutional network sees `[height, width, channels]`).
+/// with bounds 0 and 255 (an image) its bytes divided by 255, any other box its values as
+/// floats, in the observation's own shape (so a convolutional network sees
+/// `[height, width, channels]`). Boolean grids such as MinAtar's (bounds 0 and 1) are not
+/// rescaled, as SB3's `is_image_space` would not call them images.
 public struct ObservationEncoder: Sendable, Equatable {
     /// The space the observations come from.
     public let space: Space
     /// The shape of one encoded observation (no batch axis).
     public let featureShape: [Int]
+    /// The factor bytes are multiplied by: 1/255 for images, 1 otherwise.
+    public let byteScale: Float
     /// The number of floats in one encoded observation.
     public var featureCount: Int { Tensor.count(of: featureShape) }
 
     /// An encoder for observations of `space`. Every space the environments use is supported.
     public init(space: Space) {
         self.space = space
+        var scale: Float = 1
         switch space {
         case let .discrete(n, _): featureShape = [n]
         case let .multiDiscrete(nvec): featureShape = [nvec.reduce(0, +)]
-        case let .box(_, _, shape, _): featureShape = shape
+        case let .box(low, high, shape, scalarType):
+            featureShape = shape
+            if scalarType == .uint8 && low.allSatisfy({ $0 == 0 }) && high.allSatisfy({ $0 == 255 }) { scale = 1 / 255 }
         }
+        byteScale = scale
     }
 
     /// Writes the features of `observation` to `destination`, which has room for
@@ -55,7 +63,7 @@ public struct ObservationEncoder: Sendable, Equatable {
         case let (.box(_, _, _, .uint8), .uint8(values, _)):
             guard values.count == featureCount else { throw mismatch(observation) }
             // SB3 divides image bytes by 255 (`normalize_images`), keeping inputs near unit scale.
-            for i in values.indices { destination[i] = Float(values[i]) * (1 / 255) }
+            for i in values.indices { destination[i] = Float(values[i]) * byteScale }
         default:
             throw mismatch(observation)
         }
@@ -129,10 +137,15 @@ public final class DiscreteNetworkPolicy: Policy {
         case greedy
     }
 
+    /// The `Discrete` space the actions come from.
     public let actionSpace: Space
+    /// Maps `[N] + encoder.featureShape` to the head's outputs.
     public let network: any Layer
+    /// Turns observations into the network's input.
     public let encoder: ObservationEncoder
+    /// How the outputs become action probabilities.
     public let distribution: DiscreteActionDistribution
+    /// Drawing or arg-max.
     public let mode: Mode
     /// The number of actions.
     public let actionCount: Int
@@ -176,6 +189,8 @@ public final class DiscreteNetworkPolicy: Policy {
 
     deinit { input.deallocate() }
 
+    /// One forward pass on the plan's memory, then one draw (or the arg-max); the info
+    /// carries `log π(a|s)`.
     public func action(for timeStep: TimeStep, state: PolicyState?, using generator: inout RandomGenerator) throws -> PolicyStep {
         try encoder.encode(timeStep.observation, into: input)
         let outputs = plan.run(UnsafePointer(input), batch: 1)
