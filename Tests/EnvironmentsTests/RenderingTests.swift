@@ -129,7 +129,7 @@ final class PNGEncoderTests: XCTestCase {
                 let r = UInt8(k % 251), g = UInt8(k % 13), b = UInt8(k / 7 % 256)
                 pixels += [r, g, b]
             }
-            let png = PNGEncoder.encode(rgb: pixels, width: width, height: height)
+            let png = PNGEncoder.encode(rgb: pixels, width: width, height: height, compression: .stored)
             XCTAssertEqual(Array(png.prefix(8)), [137, 80, 78, 71, 13, 10, 26, 10])
             var p = 8
             var chunks: [(String, [UInt8])] = []
@@ -173,8 +173,55 @@ final class PNGEncoderTests: XCTestCase {
             XCTAssertEqual(decoded, pixels)
         }
         XCTAssertEqual(PNGEncoder.crc32(Array("IEND".utf8)), 0xAE42_6082)
+        try checkCompressedPNGDecodes()
         XCTAssertEqual(PNGEncoder.adler32(Array("Wikipedia".utf8)), 0x11E6_0398)
         XCTAssertThrowsError(try PNGEncoder.encode(.text("no")))
+    }
+}
+
+extension PNGEncoderTests {
+    /// The zlib-compressed form (the default) holds the same scanlines as the stored form and
+    /// is far smaller on a plot-like image; decoded with Python's zlib when python3 is there.
+    func checkCompressedPNGDecodes() throws {
+        let width = 300, height = 200
+        var pixels = [UInt8](repeating: 255, count: width * height * 3)
+        for x in 0..<width { pixels[(x * height / width * width + x) * 3] = 31 }
+        let stored = PNGEncoder.encode(rgb: pixels, width: width, height: height, compression: .stored)
+        let automatic = PNGEncoder.encode(rgb: pixels, width: width, height: height)
+        guard automatic != stored else {
+            throw XCTSkip("the system zlib (libz.so.1) did not load, so PNGs are stored uncompressed")
+        }
+        XCTAssertLessThan(automatic.count, stored.count / 20)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-png-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let files = [("stored.png", stored), ("automatic.png", automatic)]
+        for (name, bytes) in files { try Data(bytes).write(to: directory.appendingPathComponent(name)) }
+        // Both files' IDAT payloads inflate to identical scanlines.
+        let script = """
+            import sys, zlib, struct
+            def scanlines(path):
+                data = open(path, 'rb').read()[8:]
+                idat = b''
+                while data:
+                    n = struct.unpack('>I', data[:4])[0]
+                    if data[4:8] == b'IDAT': idat += data[8:8 + n]
+                    data = data[12 + n:]
+                return zlib.decompress(idat)
+            print(scanlines(sys.argv[1]) == scanlines(sys.argv[2]))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, directory.appendingPathComponent("stored.png").path,
+                             directory.appendingPathComponent("automatic.png").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { throw XCTSkip("python3 is not available to inflate the PNG") }
+        process.waitUntilExit()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        guard process.terminationStatus == 0 else { throw XCTSkip("python3 could not run the check") }
+        XCTAssertEqual(output.trimmingCharacters(in: .whitespacesAndNewlines), "True")
     }
 }
 

@@ -1,13 +1,22 @@
 /// Writes a single RGB frame as a PNG, for snapshots.
 ///
-/// The image data is a zlib stream of stored (uncompressed) deflate blocks, which every PNG
-/// reader accepts and which needs no compression library; files are about the size of the
-/// raw pixels (720 KB for a 600 × 400 frame). Use ``GIFEncoder`` for compact animations.
+/// The image data is compressed with the system's zlib, loaded at run time; where none can
+/// be loaded it is a zlib stream of stored (uncompressed) deflate blocks, which every PNG
+/// reader accepts, and files are then about the size of the raw pixels (720 KB for a
+/// 600 × 400 frame). Use ``GIFEncoder`` for compact animations.
 ///
 /// Format: PNG (ISO/IEC 15948, W3C), zlib (RFC 1950), deflate stored blocks (RFC 1951 §3.2.4).
 public enum PNGEncoder {
+    /// How the image data is deflated.
+    public enum Compression: Sendable {
+        /// zlib's deflate when the system library loads, stored blocks otherwise.
+        case automatic
+        /// Stored blocks only: no compression, no library.
+        case stored
+    }
+
     /// The PNG file of `height` × `width` × 3 row-major RGB bytes.
-    public static func encode(rgb pixels: [UInt8], width: Int, height: Int) -> [UInt8] {
+    public static func encode(rgb pixels: [UInt8], width: Int, height: Int, compression: Compression = .automatic) -> [UInt8] {
         precondition(width > 0 && height > 0 && pixels.count == width * height * 3,
                      "PNGEncoder: a \(width)x\(height) image needs \(width * height * 3) bytes, got \(pixels.count)")
         var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
@@ -24,6 +33,11 @@ public enum PNGEncoder {
         for row in 0..<height {
             raw.replaceSubrange((row * (rowBytes + 1) + 1)..<((row + 1) * (rowBytes + 1)),
                                 with: pixels[(row * rowBytes)..<((row + 1) * rowBytes)])
+        }
+        if compression == .automatic, let compressed = SystemZlib.compress(raw) {
+            appendChunk(&out, "IDAT", compressed)
+            appendChunk(&out, "IEND", [])
+            return out
         }
         // zlib header: deflate with a 32 KB window, no dictionary, check bits making it a
         // multiple of 31 (0x7801 = 30721 = 31 × 991).
