@@ -76,6 +76,8 @@ public struct AgentCheckpoint: Sendable {
     public mutating func encode<T: Encodable>(_ value: T, forKey key: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        // Counters such as a best return start at -inf, which plain JSON cannot spell.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         metadata[key] = String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
@@ -83,7 +85,9 @@ public struct AgentCheckpoint: Sendable {
     public func decode<T: Decodable>(_ type: T.Type, forKey key: String) throws -> T {
         guard let text = metadata[key] else { throw AgentCheckpointError.missing(key) }
         do {
-            return try JSONDecoder().decode(type, from: Data(text.utf8))
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            return try decoder.decode(type, from: Data(text.utf8))
         } catch {
             throw AgentCheckpointError.malformed(key: key, reason: "\(error)")
         }

@@ -154,6 +154,10 @@ public final class AlgorithmRegistry: @unchecked Sendable {
         } catch let error as DecodingError {
             throw RunConfigError.invalid(RunConfig.describe(error))
         }
+        // An algorithm config's own `seed` always follows the run's, so config.json shows one seed.
+        if entry.defaultConfig["seed"] != nil {
+            config.agent = config.agent.setting(.number(Double(config.seed)), at: ["seed"])
+        }
         config.agent = try entry.resolvedConfig(config.agent)
         try config.validate()
         return config

@@ -100,8 +100,15 @@ struct TrainCommand: ParsableCommand {
     /// Trains with a progress bar; shared with `resume`.
     static func train(_ run: TrainingRun, label: String, quiet: Bool) throws -> TrainingRun.Outcome {
         let bar = quiet ? nil : ProgressBar(label: label)
-        defer { bar?.finish() }
-        return try run.train(progress: { bar?.update($0) })
+        var last: ProgressUpdate?
+        let outcome = try run.train(progress: { update in
+            last = update
+            bar?.update(update)
+        })
+        // The final state always shows, however recently the bar was drawn.
+        if let last { bar?.update(last, force: true) }
+        bar?.finish()
+        return outcome
     }
 
     /// `1..5`, `1...5`, `1,2,7`.
