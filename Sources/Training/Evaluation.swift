@@ -37,24 +37,28 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
 /// Evaluation and recording of a policy in an environment.
 public enum Evaluation {
     /// Runs `episodes` whole episodes of `policy` (seeded per episode from `seed`) and
-    /// summarises their returns.
+    /// summarises their returns. Episodes are cut after `maxEpisodeSteps` steps, so that an
+    /// environment without a time limit or termination (the textbook MDP) cannot run forever.
     public static func evaluate(policy: any Policy, environment: any Environment, episodes: Int,
-                                seed: UInt64) throws -> EvaluationResult {
+                                seed: UInt64, maxEpisodeSteps: Int = 10_000) throws -> EvaluationResult {
         precondition(episodes > 0, "Evaluation.evaluate: episodes must be positive, got \(episodes)")
         let statistics = EpisodeStatisticsBuffer(bufferSize: episodes)
-        let driver = Driver(environment: environment, policy: policy, observers: [statistics], seed: seed)
+        let bounded = TimeLimit(environment, maxEpisodeSteps: maxEpisodeSteps)
+        let driver = Driver(environment: bounded, policy: policy, observers: [statistics], seed: seed)
         try driver.run(episodes: episodes)
         return EvaluationResult(returns: statistics.returns, lengths: statistics.lengths)
     }
 
     /// Plays one episode of `policy` in `environment` (made with `render_mode` `rgb_array`),
-    /// writes it as an animated GIF at `url` (atomically), and returns the episode's summary.
+    /// at most `maxFrames` steps long, writes it as an animated GIF at `url` (atomically), and
+    /// returns the episode's summary.
     @discardableResult
     public static func recordGIF(policy: any Policy, environment: any Environment, seed: UInt64, to url: URL,
                                  maxFrames: Int = 1000) throws -> EpisodeSummary {
         let recorder = try VideoRecorder(environment: environment, maxFrames: maxFrames)
         let statistics = EpisodeStatisticsBuffer(bufferSize: 1)
-        let driver = Driver(environment: environment, policy: policy, observers: [recorder, statistics], seed: seed)
+        let bounded = TimeLimit(environment, maxEpisodeSteps: maxFrames)
+        let driver = Driver(environment: bounded, policy: policy, observers: [recorder, statistics], seed: seed)
         try driver.run(episodes: 1)
         do {
             try recorder.write(to: url)

@@ -177,3 +177,22 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertThrowsError(try TrainingRun.resume(root.appendingPathComponent("nowhere"), algorithms: algorithms))
     }
 }
+
+final class EvaluationTests: XCTestCase {
+    func testEvaluationOfAnEnvironmentWithoutEndsIsBounded() throws {
+        // The textbook MDP never terminates and has no time limit.
+        let environment = try Registry.shared.make("ThreeStateMDP-v0")
+        let policy = ScriptedPolicy(actionSpace: environment.actionSpace) { step, _ in .discrete(step.observation.discreteValue == 1 ? 2 : (step.observation.discreteValue == 2 ? 1 : 0)) }
+        let result = try Evaluation.evaluate(policy: policy, environment: environment, episodes: 3, seed: 0, maxEpisodeSteps: 50)
+        XCTAssertEqual(result.episodes, 3)
+        XCTAssertEqual(result.meanLength, 50)
+    }
+
+    func testStatisticsArePopulationStatistics() {
+        let result = EvaluationResult(returns: [1, 2, 3, 4], lengths: [1, 1, 1, 1])
+        XCTAssertEqual(result.meanReturn, 2.5)
+        XCTAssertEqual(result.stdReturn, (1.25 as Double).squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(result.minReturn, 1)
+        XCTAssertEqual(result.maxReturn, 4)
+    }
+}
