@@ -259,6 +259,8 @@ public final class TrainingRun {
         public var evaluation: EvaluationResult?
         public var videoURL: URL?
         public var plotURLs: [URL]
+        /// Why no learning curve was drawn (no episode finished during training), or nil.
+        public var plotSkippedReason: String?
     }
 
     /// Closes the logs, then evaluates the greedy policy (`evalEpisodes`), records
@@ -267,7 +269,7 @@ public final class TrainingRun {
     public func finish() throws -> Report {
         for sink in sinks { try sink.close() }
         sinks = []
-        var report = Report(evaluation: nil, videoURL: nil, plotURLs: [])
+        var report = Report(evaluation: nil, videoURL: nil, plotURLs: [], plotSkippedReason: nil)
         if config.evalEpisodes > 0 {
             let evaluation = try Evaluation.evaluate(policy: agent.policy, environment: try context.makeEnvironment(),
                                                      episodes: config.evalEpisodes, seed: config.seed &+ 1_000_003)
@@ -281,7 +283,13 @@ public final class TrainingRun {
             try Evaluation.recordGIF(policy: agent.policy, environment: environment, seed: config.seed &+ 2_000_003, to: url)
             report.videoURL = url
         }
-        report.plotURLs = try Self.plotLearningCurve(runs: [directory], to: directory)
+        do {
+            report.plotURLs = try Self.plotLearningCurve(runs: [directory], to: directory)
+        } catch let error as LearningCurveError {
+            // A run whose episodes never ended within an iteration has no returns to plot;
+            // the rest of the run is still good.
+            report.plotSkippedReason = error.description
+        }
         return report
     }
 

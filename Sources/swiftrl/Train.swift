@@ -148,6 +148,9 @@ struct TrainCommand: ParsableCommand {
         }
         if let video = report.videoURL { fields.append("\"video\": \(jsonString(video.path))") }
         if !report.plotURLs.isEmpty { fields.append("\"learning_curve\": \(jsonString(report.plotURLs[0].path))") }
+        if let reason = report.plotSkippedReason {
+            FileHandle.standardError.write(Data("no learning curve: \(reason)\n".utf8))
+        }
         print("{" + fields.joined(separator: ", ") + "}")
     }
 }
