@@ -19,28 +19,22 @@ import Environments
 /// for _ in 0..<20 { _ = try agent.trainIteration() }
 /// let action = try agent.policy.action(for: observation, using: &generator)
 /// ```
-public final class QLearningAgent: Agent {
+public final class QLearningAgent: TabularTDAgent, Agent {
     /// The name `swiftrl train` knows it by.
     public static let algorithmName = "q-learning"
 
     /// The hyperparameters it was built with.
     public let config: QLearningConfig
-    /// The environment it trains in (the driver's only copy).
-    public let environment: any Environment
-    private let learner: TabularControl
-    private let greedy: QTableGreedyPolicy
 
     /// Builds the agent, or throws ``TabularAgentError`` when a hyperparameter is out of range
     /// or the environment's observations cannot index a table.
     public init(config: QLearningConfig, environment: any Environment) throws {
         try config.validate()
         self.config = config
-        self.environment = environment
-        learner = try TabularControl(
+        super.init(environment: environment, learner: try TabularControl(
             rule: .qLearning, environment: environment, gamma: config.gamma, learningRate: config.learningRate,
             learningRateDecay: config.learningRateDecay, exploration: config.exploration, epsilon: config.epsilon,
-            explorationBonus: config.explorationBonus, stepsPerIteration: config.stepsPerIteration, seed: config.seed)
-        greedy = QTableGreedyPolicy(table: learner.table, indexer: learner.indexer)
+            explorationBonus: config.explorationBonus, stepsPerIteration: config.stepsPerIteration, seed: config.seed))
     }
 
     /// The factory the algorithm registry calls: ``init(config:environment:)``.
@@ -48,45 +42,15 @@ public final class QLearningAgent: Agent {
         try QLearningAgent(config: config, environment: environment)
     }
 
-    /// The learned action values and visit counts.
-    public var qTable: QTable { learner.table }
-    /// The driver stepping the environment with ``collectPolicy``: attach metrics or
-    /// recorders to its observers, and train through ``trainIteration()``.
-    public var driver: Driver { learner.driver }
-    /// Greedy with respect to the Q-table (the lowest action on ties).
-    public var policy: any Policy { greedy }
-    /// The configured exploration policy.
-    public var collectPolicy: any Policy { learner.driver.policy }
-    /// Environment steps taken since training began (across resumes).
-    public var environmentSteps: Int { learner.driver.totalSteps }
-    /// Iterations completed since training began (across resumes).
-    public var iterations: Int { learner.iterations }
-    /// Updates applied so far: the `t` of the learning-rate schedule.
-    public var updates: Int { learner.updates }
-    /// α for the next update.
-    public var currentLearningRate: Double { learner.currentLearningRate }
-    /// ε for the next action (used only by epsilon-greedy exploration).
-    public var currentEpsilon: Double { learner.currentEpsilon }
-
-    /// Takes ``QLearningConfig/stepsPerIteration`` steps, updating after each. Reports the
-    /// finished episodes, `losses/td_loss` (mean squared TD error), `losses/q_values` (mean
-    /// Q(s, a) before update), `charts/learning_rate` and, for ε-greedy, `charts/epsilon`.
-    public func trainIteration() throws -> IterationReport {
-        try learner.trainIteration()
-    }
-
     /// Q-values as the `q_values` tensor; visit counts, counters, the driver's generator and
     /// the configuration as JSON.
     public func checkpoint() throws -> AgentCheckpoint {
-        var checkpoint = try learner.checkpoint()
-        try checkpoint.encode(config, forKey: "config")
-        return checkpoint
+        try checkpoint(with: config)
     }
 
     /// Restores a checkpoint of this algorithm written with the same configuration and
     /// environment spaces; throws ``AgentCheckpointError`` naming what differs.
     public func restore(from checkpoint: AgentCheckpoint) throws {
-        try TabularControl.checkConfiguration(config, in: checkpoint)
-        try learner.restore(from: checkpoint)
+        try restore(from: checkpoint, config: config)
     }
 }
