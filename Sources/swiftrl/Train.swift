@@ -88,8 +88,7 @@ struct TrainCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("interrupted: checkpoint saved; continue with `swiftrl resume \(run.directory.path)`\n".utf8))
                 throw ExitCode(130)
             }
-            let report = try run.finish()
-            printSummary(run: run, report: report)
+            Self.printSummary(run: run, report: try run.finish())
         }
         if let group {
             let plots = try LearningCurveFiles.write(runs: directories, to: group)
@@ -138,7 +137,8 @@ struct TrainCommand: ParsableCommand {
         return URL(fileURLWithPath: runsDir ?? "runs", isDirectory: true).appendingPathComponent(name, isDirectory: true)
     }
 
-    func printSummary(run: TrainingRun, report: TrainingRun.Report) {
+    /// One JSON line: where the run is, how far it went, how its greedy policy scored.
+    static func printSummary(run: TrainingRun, report: TrainingRun.Report) {
         var fields: [String] = ["\"run_dir\": \(jsonString(run.directory.path))",
                                 "\"environment_steps\": \(run.agent.environmentSteps)",
                                 "\"iterations\": \(run.agent.iterations)"]
@@ -179,11 +179,7 @@ struct ResumeCommand: ParsableCommand {
             FileHandle.standardError.write(Data("interrupted: checkpoint saved; continue with `swiftrl resume \(run.directory.path)`\n".utf8))
             throw ExitCode(130)
         }
-        let report = try run.finish()
-        var fields = ["\"run_dir\": \(jsonString(run.directory.path))", "\"environment_steps\": \(run.agent.environmentSteps)",
-                      "\"iterations\": \(run.agent.iterations)"]
-        if let evaluation = report.evaluation { fields.append("\"eval_mean_return\": \(evaluation.meanReturn)") }
-        print("{" + fields.joined(separator: ", ") + "}")
+        TrainCommand.printSummary(run: run, report: try run.finish())
     }
 }
 

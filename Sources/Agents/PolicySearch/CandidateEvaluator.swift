@@ -102,6 +102,20 @@ final class CandidateEvaluator {
     }
 
     /// The mean return of `episodes`.
+    /// Every candidate plays the same `episodes` episodes (seeded from `seed`); returns all
+    /// the episodes played and each candidate's fitness, in candidate order.
+    func evaluateAll(_ candidates: [[Float]], episodes: Int, seed: UInt64) throws
+        -> (episodes: [EpisodeSummary], fitness: [Double]) {
+        var played: [EpisodeSummary] = []
+        var fitness: [Double] = []
+        for candidate in candidates {
+            let summaries = try evaluate(candidate, episodes: episodes, seed: seed)
+            played += summaries
+            fitness.append(Self.fitness(summaries))
+        }
+        return (played, fitness)
+    }
+
     static func fitness(_ episodes: [EpisodeSummary]) -> Double {
         episodes.isEmpty ? 0 : episodes.map(\.episodeReturn).reduce(0, +) / Double(episodes.count)
     }

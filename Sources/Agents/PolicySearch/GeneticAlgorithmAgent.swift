@@ -68,13 +68,7 @@ public final class GeneticAlgorithmAgent: Agent {
             }
         }
         let seed = CandidateEvaluator.evaluationSeed(base: config.seed, iteration: iterations)
-        var episodes: [EpisodeSummary] = []
-        var fitness: [Double] = []
-        for candidate in population {
-            let played = try evaluator.evaluate(candidate, episodes: config.episodesPerCandidate, seed: seed)
-            episodes += played
-            fitness.append(CandidateEvaluator.fitness(played))
-        }
+        let (episodes, fitness) = try evaluator.evaluateAll(population, episodes: config.episodesPerCandidate, seed: seed)
         // Stable: among equally fit policies the earlier one (an elite before its offspring) wins.
         let ranking = population.indices.sorted { fitness[$0] != fitness[$1] ? fitness[$0] > fitness[$1] : $0 < $1 }
         let selected = ranking.prefix(config.eliteCount)

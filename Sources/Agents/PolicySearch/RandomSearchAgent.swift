@@ -54,13 +54,7 @@ public final class RandomSearchAgent: Agent {
             candidates.append(evaluator.randomParameters(standardDeviation: config.parameterStandardDeviation, using: &generator))
         }
         let seed = CandidateEvaluator.evaluationSeed(base: config.seed, iteration: iterations)
-        var episodes: [EpisodeSummary] = []
-        var fitness: [Double] = []
-        for candidate in candidates {
-            let played = try evaluator.evaluate(candidate, episodes: config.episodesPerCandidate, seed: seed)
-            episodes += played
-            fitness.append(CandidateEvaluator.fitness(played))
-        }
+        let (episodes, fitness) = try evaluator.evaluateAll(candidates, episodes: config.episodesPerCandidate, seed: seed)
         // The first of equally fit candidates wins, so the incumbent keeps its place on a tie.
         var winner = 0
         for i in fitness.indices where fitness[i] > fitness[winner] { winner = i }
