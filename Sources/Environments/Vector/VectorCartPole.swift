@@ -354,8 +354,10 @@ public final class VectorCartPole: VectorEnvironment {
 
     /// For each 8-bit lane mask, the eight bytes of the matching `Bool`s (lane 0 lowest), so
     /// a chunk's flags are one store.
-    static let laneBytes: [UInt64] = (0..<256).map { mask in
-        (0..<8).reduce(UInt64(0)) { bytes, lane in bytes | (UInt64(mask >> lane & 1) << (8 * lane)) }
+    static let laneBytes: [UInt64] = (0..<256).map { (mask: Int) -> UInt64 in
+        var bytes: UInt64 = 0
+        for lane in 0..<8 where mask >> lane & 1 == 1 { bytes |= UInt64(1) << UInt64(8 * lane) }
+        return bytes
     }
 
     /// sin and cos by their Taylor series in Horner form, accurate to double rounding for
