@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "SwiftRL", dependencies: ["Randomness", "Environments", "Tensors", "Networks", "Agents", "Training"]),
         .target(
             name: "BenchmarkSuites",
-            dependencies: ["Environments", "Tensors", "Networks", "Randomness", "Agents", "Training"],
+            dependencies: ["Environments", "Tensors", "Networks", "Randomness", "Agents"],
             path: "Benchmarks/BenchmarkSuites"
         ),
         .executableTarget(
