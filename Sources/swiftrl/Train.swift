@@ -69,9 +69,9 @@ struct TrainCommand: ParsableCommand {
             guard let equals = option.firstIndex(of: "="), equals != option.startIndex else {
                 throw ValidationError("--option '\(option)' is not key=value (for example --option is_slippery=false)")
             }
-            extra.append("envOptions.\(option[..<equals])=\"\(option[option.index(after: equals)...])\"")
+            extra.append("envOptions.\(option[..<equals])=\(jsonString(String(option[option.index(after: equals)...])))")
         }
-        if let runsDir { extra.append("runsDirectory=\"\(runsDir)\"") }
+        if let runsDir { extra.append("runsDirectory=\(jsonString(runsDir))") }
         if noVideo { extra.append("recordVideo=false") }
         InterruptSignal.install()
         var directories: [URL] = []
