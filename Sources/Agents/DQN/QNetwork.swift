@@ -1,0 +1,207 @@
+import Environments
+import Networks
+import Randomness
+import Tensors
+
+/// A Q-network (Mnih et al. 2015) built from a ``QNetworkConfig`` for an observation space
+/// and a `Discrete(n)` action space: it maps a batch of observations to `[batch, n]`
+/// action values, Q(s, a) for a = 0..<n (index i is the space's action `start + i`).
+///
+/// Observations enter as their raw values (a `uint8` image as bytes 0...255) and the
+/// configured preprocessing is part of the network, as in TF-Agents, so a replay buffer can
+/// keep bytes and hand them over unscaled. Discrete and multi-discrete observations are
+/// one-hot encoded like ``ObservationEncoder`` does.
+///
+/// Two forward paths:
+/// - ``qValues(_:)`` (and the `observations:`/`bytes:` forms): batched and differentiable,
+///   for the loss;
+/// - ``qValues(for:)`` and ``greedyActionIndex(for:)``: one observation through a
+///   preallocated ``InferencePlan``, allocation-free, for acting. Not safe on two threads at
+///   once: it writes the network's own buffers.
+///
+/// Parameters are named `body.layers.<i>.<weight|bias|filter>` (`…value/advantage…` for the
+/// dueling head), so ``Module/copyWeights(from:)`` between two networks of the same config
+/// is the hard target update and safetensors checkpoints carry over.
+public final class QNetwork: Module {
+    /// The description the network was built from.
+    public let config: QNetworkConfig
+    /// The space observations come from.
+    public let observationSpace: Space
+    /// The number of actions, the width of the output.
+    public let actionCount: Int
+    /// The shape of one observation as the network reads it (no batch axis).
+    public let inputShape: [Int]
+    /// The factor observations are multiplied by before the first layer (1/255 with
+    /// ``QNetworkConfig/Preprocessing/scaleBytes``, 1 otherwise).
+    public let inputScale: Float
+    /// Everything after the preprocessing: convolutions, flatten, dense layers, head.
+    public let body: Sequential
+    /// The dropout layers in `body`, in order (empty when `dropoutRate` is 0).
+    public let dropoutLayers: [Dropout]
+
+    private let encoder: ObservationEncoder
+    private let plan: InferencePlan
+    private let input: UnsafeMutablePointer<Float>
+
+    /// Builds the network with fresh weights drawn from `generator` (dropout masks get
+    /// their own generator split from it). Throws when the action space is not discrete,
+    /// when the configuration is invalid, or when it does not fit the observations
+    /// (convolutions need `[height, width, channels]` observations large enough for them).
+    public init(config: QNetworkConfig, observationSpace: Space, actionSpace: Space,
+                generator: inout RandomGenerator) throws {
+        guard case let .discrete(n, _) = actionSpace, n > 0 else {
+            throw QNetworkError.unsupportedSpace("needs a Discrete action space, got \(actionSpace); "
+                + "a Q-network outputs one value per action (use SAC or PPO for continuous actions)")
+        }
+        if let reason = config.validationError() { throw QNetworkError.invalidConfiguration(reason) }
+        let encoder = ObservationEncoder(space: observationSpace)
+        var isBytes = false
+        if case .box(_, _, _, .uint8) = observationSpace { isBytes = true }
+        if config.preprocessing == .scaleBytes && !isBytes {
+            throw QNetworkError.invalidConfiguration("preprocessing scaleBytes divides bytes by 255, but observations "
+                + "come from \(observationSpace); use preprocessing none")
+        }
+        let layers = try Self.makeLayers(config: config, inputShape: encoder.featureShape, actionCount: n,
+                                         generator: &generator)
+        self.config = config
+        self.observationSpace = observationSpace
+        self.encoder = encoder
+        actionCount = n
+        inputShape = encoder.featureShape
+        inputScale = config.preprocessing == .scaleBytes ? 1 / 255 : 1
+        body = Sequential(layers)
+        dropoutLayers = layers.compactMap { $0 as? Dropout }
+        plan = InferencePlan(body, inputShape: inputShape, maxBatch: 1)
+        input = .allocate(capacity: max(encoder.featureCount, 1))
+    }
+
+    deinit { input.deallocate() }
+
+    /// The network's only child, `body`.
+    public var children: [(name: String, module: any Module)] { [(name: "body", module: body)] }
+
+    /// Whether dropout layers drop (training) or pass values through (evaluation, the
+    /// default). Acting through ``qValues(for:)`` always evaluates.
+    public var isTraining: Bool {
+        get { dropoutLayers.first?.isTraining ?? false }
+        set { for layer in dropoutLayers { layer.isTraining = newValue } }
+    }
+
+    // MARK: - Batched, differentiable
+
+    /// Q-values `[batch, actionCount]` of observations `[batch] + inputShape` given as raw
+    /// values (bytes as 0...255); differentiable with respect to the parameters.
+    public func qValues(_ observations: Tensor) -> Tensor {
+        precondition(observations.rank == inputShape.count + 1 && Array(observations.shape.dropFirst()) == inputShape,
+                     "QNetwork.qValues: observations must be [batch] + \(inputShape), got \(observations.shape)")
+        return body(inputScale == 1 ? observations : observations * inputScale)
+    }
+
+    /// Q-values `[batch, actionCount]` of `batch` byte observations stored one after another
+    /// (a replay buffer's `uint8` frames); the bytes are converted and scaled in one pass.
+    public func qValues(bytes: UnsafeBufferPointer<UInt8>, batch: Int) -> Tensor {
+        let per = Tensor.count(of: inputShape)
+        precondition(batch > 0 && bytes.count == batch * per,
+                     "QNetwork.qValues: \(bytes.count) bytes for \(batch) observations of \(inputShape)")
+        var x = Tensor(uninitializedShape: [batch] + inputShape)
+        let scale = inputScale
+        x.withUnsafeMutableBufferPointer { out in
+            for i in 0..<bytes.count { out[i] = Float(bytes[i]) * scale }
+        }
+        return body(x)
+    }
+
+    /// Q-values `[observations.count, actionCount]` of a list of observations. Throws when
+    /// one does not belong to the observation space.
+    public func qValues(observations: [Observation]) throws -> Tensor {
+        precondition(!observations.isEmpty, "QNetwork.qValues: no observations")
+        let per = encoder.featureCount
+        var x = Tensor(uninitializedShape: [observations.count] + inputShape)
+        try x.withUnsafeMutableBufferPointer { out in
+            for (i, observation) in observations.enumerated() { try encode(observation, into: out.baseAddress! + i * per) }
+        }
+        return body(x)
+    }
+
+    // MARK: - Acting
+
+    /// The Q-values of one observation, computed on preallocated memory without recording
+    /// or allocating. The buffer is valid until the next call on this network.
+    public func qValues(for observation: Observation) throws -> UnsafeBufferPointer<Float> {
+        try encode(observation, into: input)
+        return plan.run(UnsafePointer(input), batch: 1)
+    }
+
+    /// The index (0..<actionCount) of the largest Q-value of `observation`, the first on
+    /// ties: the greedy action. Allocation-free.
+    public func greedyActionIndex(for observation: Observation) throws -> Int {
+        InferencePlan.argmax(try qValues(for: observation))
+    }
+
+    // MARK: - Private
+
+    /// Writes the network input of `observation`: bytes times `inputScale`, anything else as
+    /// ``ObservationEncoder`` encodes it (its byte scaling is never used here).
+    private func encode(_ observation: Observation, into destination: UnsafeMutablePointer<Float>) throws {
+        if case .box(_, _, _, .uint8) = observationSpace {
+            guard case let .uint8(values, _) = observation, values.count == encoder.featureCount else {
+                throw QNetworkError.unsupportedSpace("observation \(observation.description.prefix(80)) of shape "
+                    + "\(observation.shape) is not an element of \(observationSpace)")
+            }
+            let scale = inputScale
+            values.withUnsafeBufferPointer { v in
+                for i in 0..<v.count { destination[i] = Float(v[i]) * scale }
+            }
+        } else {
+            try encoder.encode(observation, into: destination)
+        }
+    }
+
+    private static func makeLayers(config: QNetworkConfig, inputShape: [Int], actionCount: Int,
+                                   generator: inout RandomGenerator) throws -> [any Layer] {
+        let weightInit = config.kernelInitializer
+        let biasInit: Initializer = weightInit == .torchDefault ? .torchDefault : .zeros
+        var layers: [any Layer] = []
+        var shape = inputShape
+        if !config.convLayerParams.isEmpty {
+            guard shape.count == 3 else {
+                throw QNetworkError.invalidConfiguration("convLayerParams need [height, width, channels] observations, "
+                    + "got shape \(shape); remove the convolutions or reshape the observations")
+            }
+            for (i, c) in config.convLayerParams.enumerated() {
+                guard shape[0] >= c.kernelSize && shape[1] >= c.kernelSize else {
+                    throw QNetworkError.invalidConfiguration("convLayerParams[\(i)] has a \(c.kernelSize)x\(c.kernelSize) "
+                        + "kernel but its input is only \(shape[0])x\(shape[1]); use smaller kernels or strides")
+                }
+                let conv = Conv2D(inputChannels: shape[2], outputChannels: c.filters, kernelSize: (c.kernelSize, c.kernelSize),
+                                  strides: (c.stride, c.stride), activation: config.activation,
+                                  weightInitializer: weightInit, biasInitializer: biasInit, generator: &generator)
+                shape = conv.outputShape(for: shape)
+                layers.append(conv)
+            }
+        }
+        if shape.count != 1 {
+            layers.append(Flatten())
+            shape = [Tensor.count(of: shape)]
+        }
+        var dropoutGenerator = generator.split()
+        for width in config.fcLayerParams {
+            layers.append(Dense(inputSize: shape[0], outputSize: width, activation: config.activation,
+                                weightInitializer: weightInit, biasInitializer: biasInit, generator: &generator))
+            shape = [width]
+            if config.dropoutRate > 0 {
+                layers.append(Dropout(rate: config.dropoutRate, generator: dropoutGenerator.split()))
+            }
+        }
+        switch config.dueling {
+        case .off:
+            layers.append(Dense(inputSize: shape[0], outputSize: actionCount, weightInitializer: weightInit,
+                                biasInitializer: biasInit, generator: &generator))
+        case .mean, .max:
+            layers.append(DuelingHead(inputSize: shape[0], actionCount: actionCount,
+                                      baseline: config.dueling == .mean ? .mean : .max,
+                                      weightInitializer: weightInit, generator: &generator))
+        }
+        return layers
+    }
+}
