@@ -1,5 +1,6 @@
 import Environments
 import Foundation
+import Networks
 import Tensors
 
 /// A learning algorithm as the run machinery (``Training``) drives it: it trains in
@@ -58,10 +59,16 @@ public struct EpisodeSummary: Sendable, Equatable, Codable {
 public struct AgentCheckpoint: Sendable {
     public var tensors: [(name: String, tensor: Tensor)]
     public var metadata: [String: String]
+    /// Further files saved with the checkpoint, by name: state that is not Float32 or is
+    /// large, such as a replay buffer. A run writes each beside its checkpoint file and
+    /// records which belong to it, so a checkpoint and its attachments are always a pair.
+    public var attachments: [String: SafeTensorsFile]
 
-    public init(tensors: [(name: String, tensor: Tensor)] = [], metadata: [String: String] = [:]) {
+    public init(tensors: [(name: String, tensor: Tensor)] = [], metadata: [String: String] = [:],
+                attachments: [String: SafeTensorsFile] = [:]) {
         self.tensors = tensors
         self.metadata = metadata
+        self.attachments = attachments
     }
 
     /// The tensor called `name`, or an error naming it.

@@ -10,6 +10,11 @@ enum BuiltinAlgorithms {
                            defaultConfig: REINFORCEConfig(), defaultIterations: 150) { config, context in
                 try REINFORCEAgent.make(config: config, environment: try context.makeEnvironment())
             },
+            AlgorithmEntry(name: DQNAgent.algorithmName,
+                           summary: "deep Q-learning; double, dueling, prioritized, n-step switches (RL Zoo CartPole defaults)",
+                           defaultConfig: DQNConfig(), defaultTotalSteps: 50_000) { config, context in
+                try DQNAgent.make(config: config, environment: try context.makeEnvironment())
+            },
             AlgorithmEntry(name: QLearningAgent.algorithmName,
                            summary: "tabular Q-learning with random, epsilon-greedy or count-based exploration",
                            defaultConfig: QLearningConfig(), defaultTotalSteps: 200_000) { config, context in

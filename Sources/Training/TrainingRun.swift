@@ -135,6 +135,7 @@ public final class TrainingRun {
         static let run = "swiftrl.run"
         static let config = "swiftrl.config"
         static let algorithm = "swiftrl.algorithm"
+        static let attachments = "swiftrl.attachments"
     }
 
     /// Reads a checkpoint file written by ``saveCheckpoint()``.
@@ -159,7 +160,25 @@ public final class TrainingRun {
             }
             tensors.append((name, tensor))
         }
-        return AgentCheckpoint(tensors: tensors, metadata: file.metadata)
+        var checkpoint = AgentCheckpoint(tensors: tensors, metadata: file.metadata)
+        if file.metadata[MetadataKey.attachments] != nil {
+            let names: [String: String]
+            do {
+                names = try checkpoint.decode([String: String].self, forKey: MetadataKey.attachments)
+            } catch {
+                throw RunError.unreadableCheckpoint(path: url.path, reason: "its list of attached files is damaged (\(error))")
+            }
+            for (name, fileName) in names {
+                let attachmentURL = url.deletingLastPathComponent().appendingPathComponent(fileName)
+                do {
+                    checkpoint.attachments[name] = try SafeTensorsFile(contentsOf: attachmentURL)
+                } catch {
+                    throw RunError.unreadableCheckpoint(path: url.path, reason:
+                        "its attached \(name) file \(fileName) cannot be read (\(error)); keep it beside the checkpoint")
+                }
+            }
+        }
+        return checkpoint
     }
 
     // MARK: - Training
@@ -245,10 +264,31 @@ public final class TrainingRun {
         try checkpoint.encode(state, forKey: MetadataKey.run)
         try checkpoint.encode(config, forKey: MetadataKey.config)
         let url = directory.appendingPathComponent(Self.checkpointFileName)
+        // Attachments go first, under names unique to this checkpoint; the checkpoint that
+        // names them is written last, so an interruption anywhere leaves the previous pair whole.
+        let id = String(UUID().uuidString.prefix(8)).lowercased()
+        var attachmentFiles: [String: String] = [:]
+        for (name, file) in checkpoint.attachments.sorted(by: { $0.key < $1.key }) {
+            let fileName = "checkpoint.\(name).\(id).safetensors"
+            let attachmentURL = directory.appendingPathComponent(fileName)
+            do {
+                try file.write(to: attachmentURL)
+            } catch {
+                throw RunError.cannotWrite(path: attachmentURL.path, reason: "\(error)")
+            }
+            attachmentFiles[name] = fileName
+        }
+        if !attachmentFiles.isEmpty { try checkpoint.encode(attachmentFiles, forKey: MetadataKey.attachments) }
         do {
             try SafeTensorsFile.write(checkpoint.tensors, metadata: checkpoint.metadata, to: url)
         } catch {
             throw RunError.cannotWrite(path: url.path, reason: "\(error)")
+        }
+        // Attachments of earlier checkpoints are no longer referenced.
+        let kept = Set(attachmentFiles.values)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        where name.hasPrefix("checkpoint.") && name.hasSuffix(".safetensors") && name != Self.checkpointFileName && !kept.contains(name) {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
         }
     }
 
