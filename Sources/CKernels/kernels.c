@@ -117,7 +117,7 @@ void srl_enable_flush_to_zero(void) {
 
 // ---- GEMM ----
 
-// Per-thread scratch for transposed and padded panels, grown on demand and reused, so
+// Per-thread scratch for packed and padded panels, grown on demand and reused, so
 // steady-state GEMM calls never allocate.
 static __thread float *scratch = 0;
 static __thread size_t scratch_count = 0;
@@ -150,27 +150,29 @@ void srl_sgemm(int transA, int transB, long M, long N, long K, float alpha,
         return;
     }
     SRL_FTZ_BEGIN
-    const long KC = 256;
-    size_t tailFloats = (size_t)KC * 16 + 8 * 16;
-    size_t packFloats = transB ? (size_t)K * (size_t)N : 0;
-    float *buf = scratch_floats(tailFloats + packFloats);
-    float *tailB = buf, *tailC = buf + (size_t)KC * 16;
-    const float *Bn = B;
-    long ldbn = ldb;
-    if (transB) {
-        // B is stored N x K; the kernels want K x N rows.
-        float *packed = buf + tailFloats;
-        srl_transpose(B, N, K, ldb, packed);
-        Bn = packed;
-        ldbn = N;
-    }
+    // One packed B panel (KC x 32 floats), SRL_MR x 16 for the padded last columns, and a
+    // contiguous copy of a strided single row of A.
+    const size_t panelFloats = 256 * 32, tailFloats = 8 * 16;
+    const int gatherA = M == 1 && transB && transA && K > 1;
+    float *buf = scratch_floats(panelFloats + tailFloats + (gatherA ? (size_t)K : 0));
+    float *panel = buf, *tailC = buf + panelFloats;
     long ars = transA ? 1 : lda, acs = transA ? lda : 1;
     if (M == 1) {
-        SRL_DISPATCH(gemv(N, K, alpha, A, acs, Bn, ldbn, beta, C))
+        if (transB) {
+            const float *a = A;
+            if (gatherA) {
+                float *row = buf + panelFloats + tailFloats;
+                for (long k = 0; k < K; k++) row[k] = A[k * lda];
+                a = row;
+            }
+            SRL_DISPATCH(gemv_t(N, K, alpha, a, B, ldb, beta, C))
+        } else {
+            SRL_DISPATCH(gemv(N, K, alpha, A, acs, B, ldb, beta, C))
+        }
         SRL_FTZ_END
         return;
     }
-    SRL_DISPATCH(gemm_nn(M, N, K, alpha, A, ars, acs, Bn, ldbn, beta, C, ldc, tailB, tailC))
+    SRL_DISPATCH(gemm(M, N, K, alpha, A, ars, acs, B, ldb, transB, beta, C, ldc, panel, tailC))
     SRL_FTZ_END
 }
 

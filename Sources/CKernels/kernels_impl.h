@@ -73,60 +73,162 @@ static SRL_ATTR void SRL_FN(block_any)(int mr, int nv, long kc, const float *A, 
 #undef SRL_CASE
 }
 
-// C = alpha * A * B + beta * C where B is K x N row-major (already untransposed).
-// The last N % 16 columns go through a zero-padded copy so every load is a full vector.
-static SRL_ATTR void SRL_FN(gemm_nn)(long M, long N, long K, float alpha,
-                                     const float *A, long ars, long acs,
-                                     const float *B, long ldb, float beta, float *C, long ldc,
-                                     float *tailB, float *tailC) {
+SRL_INLINE v8f SRL_FN(load8)(const float *p) { v8f v; __builtin_memcpy(&v, p, sizeof v); return v; }
+SRL_INLINE void SRL_FN(store8)(float *p, v8f v) { __builtin_memcpy(p, &v, sizeof v); }
+
+// dst (cols x rows, row stride ldd) = src (rows x cols, row stride lds) transposed, in 8x8
+// register blocks: unpack pairs of rows, then pairs of pairs, then swap 128-bit halves
+// (the classic three-stage AVX transpose written with portable shuffles).
+static SRL_ATTR void SRL_FN(transpose_to)(const float *src, long rows, long cols, long lds, float *dst, long ldd) {
+    long r0 = 0;
+    for (; r0 + 8 <= rows; r0 += 8) {
+        long c0 = 0;
+        for (; c0 + 8 <= cols; c0 += 8) {
+            v8f r[8];
+            for (int i = 0; i < 8; i++) r[i] = SRL_FN(load8)(src + (r0 + i) * lds + c0);
+            v8f t[8], u[8];
+            for (int i = 0; i < 8; i += 2) {
+                t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+                t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+            }
+            for (int i = 0; i < 8; i += 4) {
+                u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+                u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+                u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+                u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+            }
+            for (int j = 0; j < 4; j++) {
+                SRL_FN(store8)(dst + (c0 + j) * ldd + r0, __builtin_shufflevector(u[j], u[j + 4], 0, 1, 2, 3, 8, 9, 10, 11));
+                SRL_FN(store8)(dst + (c0 + j + 4) * ldd + r0, __builtin_shufflevector(u[j], u[j + 4], 4, 5, 6, 7, 12, 13, 14, 15));
+            }
+        }
+        for (; c0 < cols; c0++)
+            for (int i = 0; i < 8; i++) dst[c0 * ldd + r0 + i] = src[(r0 + i) * lds + c0];
+    }
+    for (; r0 < rows; r0++)
+        for (long c = 0; c < cols; c++) dst[c * ldd + r0] = src[r0 * lds + c];
+}
+
+static SRL_ATTR void SRL_FN(transpose)(const float *src, long rows, long cols, long lds, float *dst) {
+    SRL_FN(transpose_to)(src, rows, cols, lds, dst, rows);
+}
+
+// Copies op(B)(k, j) for k < kc, j < nc into a kc x width panel (row stride width),
+// zero-filling columns nc..width so the micro-kernel only loads full vectors. `B` points
+// at op(B)(0, 0); a transposed B (stored N x K) is transposed here, a panel at a time,
+// so no full transposed copy is ever written. Contiguous panels also keep the B rows the
+// kernel walks from colliding in a few L1 sets, as rows 1 KiB apart do.
+static SRL_ATTR void SRL_FN(pack_b)(const float *B, long ldb, int transB, long kc, long nc, long width, float *dst) {
+    const long nv = nc / 16 * 16;
+    if (transB) {
+        SRL_FN(transpose_to)(B, nc, kc, ldb, dst, width);
+        if (nc < width)
+            for (long k = 0; k < kc; k++)
+                for (long j = nc; j < width; j++) dst[k * width + j] = 0.0f;
+        return;
+    }
+    // Whole vectors rather than a memcpy call per row: rows are only 64-128 bytes.
+    for (long k = 0; k < kc; k++) {
+        const float *b = B + k * ldb;
+        float *d = dst + k * width;
+        for (long j = 0; j < nv; j += 16) SRL_FN(store)(d + j, SRL_FN(load)(b + j));
+        if (nv < width) {
+            SRL_FN(store)(d + nv, (v16f)0.0f);
+            for (long j = nv; j < nc; j++) d[j] = b[j];
+        }
+    }
+}
+
+// C = alpha * A * op(B) + beta * C, with A(i, k) = A[i*ars + k*acs] and op(B) = B (K x N,
+// row stride ldb) or, when transB, B stored N x K. Loops run k blocks, then panels of
+// 16*SRL_NV columns of B (packed once, reused by every row block), then SRL_MR rows.
+// `panel` holds KC x 16*SRL_NV floats and `tailC` SRL_MR x 16.
+static SRL_ATTR void SRL_FN(gemm)(long M, long N, long K, float alpha,
+                                  const float *A, long ars, long acs,
+                                  const float *B, long ldb, int transB, float beta, float *C, long ldc,
+                                  float *panel, float *tailC) {
     const long KC = 256;
     const long NR = 16 * SRL_NV;
-    const long nFull = N / 16 * 16;
-    const long nTail = N - nFull;
+    // Only a transposed B is packed: measured on Zen 5, copying panels of an untransposed B
+    // cost more than the kernel gained from reading them contiguously, at every RL shape.
+    const int pack = transB;
     for (long k0 = 0; k0 < K; k0 += KC) {
         const long kc = (K - k0 < KC) ? K - k0 : KC;
         const float b0 = (k0 == 0) ? beta : 1.0f;
         const float *Ak = A + k0 * acs;
-        const float *Bk = B + k0 * ldb;
-        long j0 = 0;
-        for (; j0 + NR <= nFull; j0 += NR)
-            for (long i0 = 0; i0 < M; i0 += SRL_MR) {
-                int mr = (int)((M - i0 < SRL_MR) ? M - i0 : SRL_MR);
-                SRL_FN(block_any)(mr, SRL_NV, kc, Ak + i0 * ars, ars, acs, Bk + j0, ldb,
-                                  C + i0 * ldc + j0, ldc, alpha, b0);
+        for (long j0 = 0; j0 < N; j0 += NR) {
+            const long nc = (N - j0 < NR) ? N - j0 : NR;
+            const long nFull = nc / 16 * 16, nTail = nc - nFull;
+            const float *src = transB ? B + j0 * ldb + k0 : B + k0 * ldb + j0;
+            // A few rows (acting with batch 1): padding the last columns to a vector would
+            // cost more than computing them directly.
+            const int directTail = nTail > 0 && M * nTail <= 32;
+            const float *Bp = src;
+            long ldp = ldb;
+            if (pack || (nTail > 0 && !directTail)) {
+                const long cols = directTail ? nFull : nc;
+                const long width = (cols + 15) / 16 * 16;
+                SRL_FN(pack_b)(src, ldb, transB, kc, cols, width, panel);
+                Bp = panel;
+                ldp = width;
             }
-        for (; j0 < nFull; j0 += 16)
             for (long i0 = 0; i0 < M; i0 += SRL_MR) {
-                int mr = (int)((M - i0 < SRL_MR) ? M - i0 : SRL_MR);
-                SRL_FN(block_any)(mr, 1, kc, Ak + i0 * ars, ars, acs, Bk + j0, ldb,
-                                  C + i0 * ldc + j0, ldc, alpha, b0);
-            }
-        if (nTail > 0 && M * nTail <= 32) {
-            // A few rows (acting with batch 1): padding a panel would cost more than
-            // computing the last columns directly.
-            for (long i = 0; i < M; i++)
-                for (long j = nFull; j < N; j++) {
-                    float s = 0.0f;
-                    for (long k = 0; k < kc; k++) s += Ak[i * ars + k * acs] * Bk[k * ldb + j];
-                    float *c = C + i * ldc + j;
-                    *c = alpha * s + (b0 != 0.0f ? b0 * *c : 0.0f);
+                const int mr = (int)((M - i0 < SRL_MR) ? M - i0 : SRL_MR);
+                const float *Ai = Ak + i0 * ars;
+                float *Ci = C + i0 * ldc + j0;
+                if (nFull == NR) SRL_FN(block_any)(mr, SRL_NV, kc, Ai, ars, acs, Bp, ldp, Ci, ldc, alpha, b0);
+                else
+                    for (long j = 0; j < nFull; j += 16)
+                        SRL_FN(block_any)(mr, 1, kc, Ai, ars, acs, Bp + j, ldp, Ci + j, ldc, alpha, b0);
+                if (nTail > 0 && !directTail) {
+                    for (int r = 0; r < mr; r++) {
+                        SRL_FN(store)(tailC + r * 16, (v16f)0.0f);
+                        if (b0 != 0.0f)
+                            for (long j = 0; j < nTail; j++) tailC[r * 16 + j] = Ci[r * ldc + nFull + j];
+                    }
+                    SRL_FN(block_any)(mr, 1, kc, Ai, ars, acs, Bp + nFull, ldp, tailC, 16, alpha, b0);
+                    for (int r = 0; r < mr; r++)
+                        for (long j = 0; j < nTail; j++) Ci[r * ldc + nFull + j] = tailC[r * 16 + j];
                 }
-        } else if (nTail > 0) {
-            for (long k = 0; k < kc; k++) {
-                for (long j = 0; j < nTail; j++) tailB[k * 16 + j] = Bk[k * ldb + nFull + j];
-                for (long j = nTail; j < 16; j++) tailB[k * 16 + j] = 0.0f;
             }
-            for (long i0 = 0; i0 < M; i0 += SRL_MR) {
-                int mr = (int)((M - i0 < SRL_MR) ? M - i0 : SRL_MR);
-                for (int r = 0; r < mr; r++)
-                    for (long j = 0; j < 16; j++)
-                        tailC[r * 16 + j] = j < nTail ? C[(i0 + r) * ldc + nFull + j] : 0.0f;
-                SRL_FN(block_any)(mr, 1, kc, Ak + i0 * ars, ars, acs, tailB, 16,
-                                  tailC, 16, alpha, b0);
-                for (int r = 0; r < mr; r++)
-                    for (long j = 0; j < nTail; j++)
-                        C[(i0 + r) * ldc + nFull + j] = tailC[r * 16 + j];
+            if (directTail) {
+                const long bks = transB ? 1 : ldb, bjs = transB ? ldb : 1;
+                for (long i = 0; i < M; i++)
+                    for (long j = nFull; j < nc; j++) {
+                        float s = 0.0f;
+                        for (long k = 0; k < kc; k++) s += Ak[i * ars + k * acs] * src[k * bks + j * bjs];
+                        float *c = C + i * ldc + j0 + j;
+                        *c = alpha * s + (b0 != 0.0f ? b0 * *c : 0.0f);
+                    }
             }
+        }
+    }
+}
+
+SRL_INLINE float SRL_FN(sum16)(v16f v) {
+    v8f h = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) + __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+    float s = 0.0f;
+    for (int i = 0; i < 8; i++) s += h[i];
+    return s;
+}
+
+// One row of C against a transposed B (stored N x K): C[0, j] = alpha * a . B[j, :] + beta * C[0, j],
+// dot products along contiguous rows, four rows of B at a time for independent sums.
+static SRL_ATTR void SRL_FN(gemv_t)(long N, long K, float alpha, const float *a,
+                                    const float *B, long ldb, float beta, float *C) {
+    long j = 0;
+    for (; j < N; j += 4) {
+        const int rows = (N - j < 4) ? (int)(N - j) : 4;
+        v16f acc[4] = {(v16f)0.0f, (v16f)0.0f, (v16f)0.0f, (v16f)0.0f};
+        long k = 0;
+        for (; k + 16 <= K; k += 16) {
+            v16f av = SRL_FN(load)(a + k);
+            for (int u = 0; u < rows; u++) acc[u] += av * SRL_FN(load)(B + (j + u) * ldb + k);
+        }
+        for (int u = 0; u < rows; u++) {
+            float s = SRL_FN(sum16)(acc[u]);
+            for (long kk = k; kk < K; kk++) s += a[kk] * B[(j + u) * ldb + kk];
+            C[j + u] = alpha * s + (beta != 0.0f ? beta * C[j + u] : 0.0f);
         }
     }
 }
@@ -318,41 +420,5 @@ static SRL_ATTR void SRL_FN(relu_backward)(const float *g, const float *y, float
     for (; i < n; i++) out[i] = y[i] > 0.0f ? g[i] : 0.0f;
 }
 
-
-SRL_INLINE v8f SRL_FN(load8)(const float *p) { v8f v; __builtin_memcpy(&v, p, sizeof v); return v; }
-SRL_INLINE void SRL_FN(store8)(float *p, v8f v) { __builtin_memcpy(p, &v, sizeof v); }
-
-// dst (cols x rows, row stride rows) = src (rows x cols, row stride lds) transposed, in 8x8
-// register blocks: unpack pairs of rows, then pairs of pairs, then swap 128-bit halves
-// (the classic three-stage AVX transpose written with portable shuffles).
-static SRL_ATTR void SRL_FN(transpose)(const float *src, long rows, long cols, long lds, float *dst) {
-    long r0 = 0;
-    for (; r0 + 8 <= rows; r0 += 8) {
-        long c0 = 0;
-        for (; c0 + 8 <= cols; c0 += 8) {
-            v8f r[8];
-            for (int i = 0; i < 8; i++) r[i] = SRL_FN(load8)(src + (r0 + i) * lds + c0);
-            v8f t[8], u[8];
-            for (int i = 0; i < 8; i += 2) {
-                t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
-                t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
-            }
-            for (int i = 0; i < 8; i += 4) {
-                u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
-                u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
-                u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
-                u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
-            }
-            for (int j = 0; j < 4; j++) {
-                SRL_FN(store8)(dst + (c0 + j) * rows + r0, __builtin_shufflevector(u[j], u[j + 4], 0, 1, 2, 3, 8, 9, 10, 11));
-                SRL_FN(store8)(dst + (c0 + j + 4) * rows + r0, __builtin_shufflevector(u[j], u[j + 4], 4, 5, 6, 7, 12, 13, 14, 15));
-            }
-        }
-        for (; c0 < cols; c0++)
-            for (int i = 0; i < 8; i++) dst[c0 * rows + r0 + i] = src[(r0 + i) * lds + c0];
-    }
-    for (; r0 < rows; r0++)
-        for (long c = 0; c < cols; c++) dst[c * rows + r0] = src[r0 * lds + c];
-}
 
 #undef SRL_INLINE

@@ -98,21 +98,15 @@ public enum CPU {
             srl_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
         }
-        // Transpose B once here rather than once per thread inside the kernel.
-        var packed: UnsafeMutablePointer<Float>?
-        if transposeB {
-            packed = .allocate(capacity: k * n)
-            srl_transpose(b, n, k, ldb, packed!)
-        }
-        defer { packed?.deallocate() }
-        let packedLDB = transposeB ? n : ldb
-        let a = UnsafeSendable(a), b = UnsafeSendable(packed.map { UnsafePointer($0) } ?? b), c = UnsafeSendable(c)
+        // Each thread packs the panels of B it reads (transposing them when asked); that
+        // copy is K·N values against the thread's M·N·K/threads multiply-adds.
+        let a = UnsafeSendable(a), b = UnsafeSendable(b), c = UnsafeSendable(c)
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             let rows = chunk(t, of: threads, total: m)
             guard !rows.isEmpty else { return }
             // Rows of op(A) start at row offset in A, or column offset when A is transposed.
             let aStart = transposeA ? a.value + rows.lowerBound : a.value + rows.lowerBound * lda
-            srl_sgemm(ta, 0, rows.count, n, k, alpha, aStart, lda, b.value, packedLDB, beta,
+            srl_sgemm(ta, tb, rows.count, n, k, alpha, aStart, lda, b.value, ldb, beta,
                       c.value + rows.lowerBound * ldc, ldc)
         }
     }

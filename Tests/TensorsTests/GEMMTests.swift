@@ -69,6 +69,60 @@ final class GEMMTests: XCTestCase {
         check(useBLAS: true, level: nil)
     }
 
+    /// Every transpose combination over sizes 1, 3, 17, 64, 65 and 257 for each of M, N, K,
+    /// with leading dimensions wider than the matrices, so packing a transposed B panel and
+    /// reading a transposed A are checked at every panel and row-block boundary.
+    func checkOddShapesWithStrides(level: Int?) {
+        var rng = TestRandom(seed: 11)
+        let sizes = [1, 3, 17, 64, 65, 257]
+        CPU.capInstructionSet(level: level)
+        defer { CPU.capInstructionSet(level: nil) }
+        let transposes = [(false, false), (false, true), (true, false), (true, true)]
+        var combination = 0
+        for m in sizes { for n in sizes { for k in sizes {
+            // The reference triple loop is the cost here: the largest products get one
+            // transpose combination each, in turn.
+            let chosen = m * n * k > 1 << 20 ? [transposes[combination % 4]] : transposes
+            for (ta, tb) in chosen {
+                combination += 1
+                let (alpha, beta): (Float, Float) = combination % 2 == 0 ? (1, 0) : (-0.5, 1.5)
+                let aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n
+                let lda = aCols + 3, ldb = bCols + 5, ldc = n + 2
+                let a = (0..<(aRows * lda)).map { _ in rng.next() }
+                let b = (0..<(bRows * ldb)).map { _ in rng.next() }
+                let c = (0..<(m * ldc)).map { _ in rng.next() }
+                var expected = c
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var s: Double = 0
+                        for p in 0..<k {
+                            s += Double(ta ? a[p * lda + i] : a[i * lda + p]) * Double(tb ? b[j * ldb + p] : b[p * ldb + j])
+                        }
+                        expected[i * ldc + j] = alpha * Float(s) + (beta == 0 ? 0 : beta * c[i * ldc + j])
+                    }
+                }
+                var got = c
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        got.withUnsafeMutableBufferPointer { pc in
+                            CPU.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha,
+                                     a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
+                                     beta: beta, c: pc.baseAddress!, ldc: ldc, route: .ownKernels)
+                        }
+                    }
+                }
+                // Padding columns of C past n must be left alone.
+                let worst = zip(got, expected).map { abs($0 - $1) }.max() ?? 0
+                XCTAssertLessThan(worst, 1e-3 * Float(k).squareRoot() + 1e-4,
+                                  "m\(m) n\(n) k\(k) ta\(ta) tb\(tb) level \(String(describing: level))")
+            }
+        } } }
+    }
+
+    func testOddShapesPortable() { checkOddShapesWithStrides(level: 0) }
+    func testOddShapesAVX2() { checkOddShapesWithStrides(level: 1) }
+    func testOddShapesBest() { checkOddShapesWithStrides(level: nil) }
+
     func testLargeParallelGEMMMatchesSingleThread() {
         var rng = TestRandom(seed: 3)
         let (m, n, k) = (300, 200, 150)
