@@ -110,7 +110,7 @@ public final class Registry: Sendable {
     /// The spec of `id`, or an error suggesting the nearest ids.
     public func spec(_ id: String) throws -> EnvironmentSpec {
         if let spec = table.withLock({ $0[id] }) { return spec }
-        throw EnvironmentError.unknownID(id, suggestions: Registry.nearest(to: id, in: specs.map(\.id)))
+        throw EnvironmentError.unknownID(id, suggestions: closestNames(to: id, in: specs.map(\.id), count: 3, maxDistance: max(3, id.count / 2)))
     }
 
     /// Builds `id` with `options`, wrapped in a ``TimeLimit`` of its registered step limit
@@ -130,28 +130,6 @@ public final class Registry: Sendable {
         }
         let environment = try spec.factory(parsed)
         return limit > 0 ? TimeLimit(environment, maxEpisodeSteps: limit) : environment
-    }
-
-    /// Registered ids closest to `id` by edit distance (case-insensitive), best first.
-    static func nearest(to id: String, in ids: [String], count: Int = 3) -> [String] {
-        let target = Array(id.lowercased())
-        let scored = ids.map { candidate -> (String, Int) in
-            (candidate, editDistance(target, Array(candidate.lowercased())))
-        }
-        let limit = max(3, target.count / 2)
-        return scored.filter { $0.1 <= limit }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(count).map(\.0)
-    }
-
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        var previous = Array(0...b.count)
-        for (i, ca) in a.enumerated() {
-            var current = [i + 1] + Array(repeating: 0, count: b.count)
-            for (j, cb) in b.enumerated() {
-                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }
 

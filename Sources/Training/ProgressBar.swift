@@ -1,3 +1,4 @@
+import Agents
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -62,7 +63,7 @@ public final class ProgressBar {
     }
 
     public func update(_ update: ProgressUpdate, force: Bool = false) {
-        let now = monotonicNow()
+        let now = monotonicSeconds()
         if isTerminal {
             guard force || now - lastDraw >= 0.1 else { return }
             lastDraw = now
@@ -93,11 +94,5 @@ public final class ProgressBar {
         let total = Int(seconds.rounded())
         if total >= 3600 { return String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60) }
         return String(format: "%02d:%02d", total / 60, total % 60)
-    }
-
-    private func monotonicNow() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

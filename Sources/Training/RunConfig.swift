@@ -1,3 +1,4 @@
+import Environments
 import Foundation
 import Yams
 
@@ -194,24 +195,5 @@ public enum RunConfigError: Error, Equatable, CustomStringConvertible {
 
 /// Up to two names closest to `name` by edit distance (within a third of its length).
 func nearestNames(to name: String, in names: [String]) -> [String] {
-    func distance(_ a: [Character], _ b: [Character]) -> Int {
-        var previous = Array(0...b.count)
-        for (i, ca) in a.enumerated() {
-            var current = [i + 1]
-            for (j, cb) in b.enumerated() {
-                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1)))
-            }
-            previous = current
-        }
-        return previous[b.count]
-    }
-    let target = Array(name.lowercased())
-    let limit = max(2, target.count / 3)
-    var scored: [(name: String, distance: Int)] = []
-    for candidate in names {
-        let d = distance(target, Array(candidate.lowercased()))
-        if d <= limit { scored.append((candidate, d)) }
-    }
-    scored.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name < $1.name }
-    return scored.prefix(2).map { $0.name }
+    closestNames(to: name, in: names, count: 2, maxDistance: max(2, name.count / 3))
 }
