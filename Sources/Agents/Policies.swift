@@ -58,11 +58,15 @@ public final class GreedyPolicy: Policy {
 
 /// With probability ε a uniformly random action, otherwise the wrapped greedy policy's
 /// (TF-Agents' `EpsilonGreedyPolicy`). ε follows a schedule of the number of actions this
-/// policy has chosen, e.g. `.linear(from: 1, to: 0.05, steps: 10_000)`; the count is part of
-/// the policy's checkpointable state (``actionsTaken``).
+/// policy has chosen, e.g. `.linear(from: 1, to: 0.05, steps: 10_000)` (the count is part of
+/// the policy's checkpointable state, ``actionsTaken``), or comes from a function an agent
+/// supplies when it anneals ε by a clock of its own (DQN: environment steps, with ε = 1
+/// until learning starts).
 public final class EpsilonGreedyPolicy: Policy {
     public let greedy: any Policy
-    public let epsilon: LearningRateSchedule
+    /// The schedule over ``actionsTaken``; nil when ε comes from a function.
+    public let epsilon: LearningRateSchedule?
+    private let epsilonFunction: (() -> Double)?
     /// Actions chosen so far: the schedule's step.
     public var actionsTaken = 0
     public var actionSpace: Space { greedy.actionSpace }
@@ -70,10 +74,18 @@ public final class EpsilonGreedyPolicy: Policy {
     public init(greedy: any Policy, epsilon: LearningRateSchedule) {
         self.greedy = greedy
         self.epsilon = epsilon
+        epsilonFunction = nil
+    }
+
+    /// ε is whatever `epsilon` returns when an action is chosen.
+    public init(greedy: any Policy, epsilon: @escaping () -> Double) {
+        self.greedy = greedy
+        self.epsilon = nil
+        epsilonFunction = epsilon
     }
 
     /// ε for the next action.
-    public var currentEpsilon: Double { Double(epsilon.value(at: actionsTaken)) }
+    public var currentEpsilon: Double { epsilonFunction?() ?? Double(epsilon!.value(at: actionsTaken)) }
 
     public func action(for timeStep: TimeStep, state: PolicyState?, using generator: inout RandomGenerator) throws -> PolicyStep {
         let e = currentEpsilon

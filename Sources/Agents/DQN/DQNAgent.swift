@@ -38,7 +38,7 @@ public final class DQNAgent: Agent {
     private let observationShape: [Int]
     private var sampleGenerator: RandomGenerator
     private var greedy: QNetworkGreedyPolicy!
-    private var exploration: DQNExplorationPolicy!
+    private var exploration: EpsilonGreedyPolicy!
     private let statistics = EpisodeStatisticsBuffer(bufferSize: 1)
     private var finished: [EpisodeSummary] = []
     private var lossSum = 0.0, qSum = 0.0, lossCount = 0
@@ -82,7 +82,8 @@ public final class DQNAgent: Agent {
         }
         sampleGenerator = generator.split()
         greedy = QNetworkGreedyPolicy(network: onlineNetwork, actionSpace: environment.actionSpace)
-        exploration = DQNExplorationPolicy(agent: self)
+        // Uniformly random before learning starts (ε = 1 then), ε-greedy after.
+        exploration = EpsilonGreedyPolicy(greedy: greedy) { [unowned self] in self.currentEpsilon }
         statistics.onEpisodeEnd = { [unowned self] episodeReturn, length in
             self.finished.append(EpisodeSummary(episodeReturn: episodeReturn, length: length))
         }
@@ -242,22 +243,5 @@ public final class QNetworkGreedyPolicy: Policy {
 
     public func action(for timeStep: TimeStep, state: PolicyState?, using generator: inout RandomGenerator) throws -> PolicyStep {
         PolicyStep(action: .discrete(try network.greedyActionIndex(for: timeStep.observation) + actionStart), state: state)
-    }
-}
-
-/// DQN's collect policy: uniformly random before `learningStarts`, then ε-greedy.
-final class DQNExplorationPolicy: Policy {
-    unowned let agent: DQNAgent
-    init(agent: DQNAgent) { self.agent = agent }
-    var actionSpace: Space { agent.environment.actionSpace }
-
-    func action(for timeStep: TimeStep, state: PolicyState?, using generator: inout RandomGenerator) throws -> PolicyStep {
-        let epsilon = agent.currentEpsilon
-        // One uniform draw per step whichever branch follows, so the generator's path does
-        // not depend on the network's outputs.
-        if generator.uniformDouble() < epsilon {
-            return PolicyStep(action: actionSpace.sample(using: &generator), state: state)
-        }
-        return try agent.policy.action(for: timeStep, state: state, using: &generator)
     }
 }
