@@ -12,38 +12,23 @@ import Tensors
 ///
 /// One iteration is one generation: the first evaluates ``GeneticAlgorithmConfig/populationSize``
 /// random policies, each later one the elites and their offspring.
-public final class GeneticAlgorithmAgent: Agent {
+public final class GeneticAlgorithmAgent: PolicySearchAgent, Agent {
     public static let algorithmName = "genetic-algorithm"
 
     /// The hyperparameters the agent was built with.
     public let config: GeneticAlgorithmConfig
-    private let evaluator: CandidateEvaluator
-    private var generator: RandomGenerator
     /// The parents of the next generation, fittest first (empty before the first generation).
     public private(set) var elites: [[Float]] = []
     /// The elites' fitness in the generation that selected them.
     public private(set) var eliteFitness: [Double] = []
-    public private(set) var iterations = 0
-
-    /// The environment the candidates play (with a ``TimeLimit`` when configured).
-    public var environment: any Environment { evaluator.environment }
-    /// The greedy policy of the fittest policy of the last generation.
-    public var policy: any Policy { evaluator.bestPolicy }
-    /// The greedy policy the candidates are loaded into while they are evaluated.
-    public var collectPolicy: any Policy { evaluator.policy }
-    public var environmentSteps: Int { evaluator.environmentSteps }
-    /// The number of parameters of one policy.
-    public var parameterCount: Int { evaluator.parameterCount }
 
     /// Builds the agent, or throws ``PolicySearchError`` for a configuration out of range or
     /// an environment without a `Discrete` action space.
     public init(config: GeneticAlgorithmConfig, environment: any Environment) throws {
         try config.validate()
         self.config = config
-        evaluator = try CandidateEvaluator(algorithm: "genetic algorithm", environment: environment,
-                                           maxEpisodeSteps: config.maxEpisodeSteps, hiddenUnits: config.hiddenUnits,
-                                           activation: config.activation)
-        generator = RandomGenerator(seed: config.seed)
+        try super.init(algorithm: "genetic algorithm", environment: environment, maxEpisodeSteps: config.maxEpisodeSteps,
+                       hiddenUnits: config.hiddenUnits, activation: config.activation, seed: config.seed)
     }
 
     /// The factory the algorithm registry calls: ``init(config:environment:)``.

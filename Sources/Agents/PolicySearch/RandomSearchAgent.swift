@@ -8,38 +8,23 @@ import Tensors
 /// N(0, σ²I) and keeps whichever policy, the best so far included, has the highest mean
 /// return on that iteration's episodes. The best so far plays the same episodes as the new
 /// candidates, so a policy that was lucky once is replaced by one that is better.
-public final class RandomSearchAgent: Agent {
+public final class RandomSearchAgent: PolicySearchAgent, Agent {
     public static let algorithmName = "random-search"
 
     /// The hyperparameters the agent was built with.
     public let config: RandomSearchConfig
-    private let evaluator: CandidateEvaluator
-    private var generator: RandomGenerator
     /// The best parameters found so far (nil before the first iteration).
     public private(set) var best: [Float]?
     /// The best policy's fitness in the last iteration.
     public private(set) var bestFitness: Double?
-    public private(set) var iterations = 0
-
-    /// The environment the candidates play (with a ``TimeLimit`` when configured).
-    public var environment: any Environment { evaluator.environment }
-    /// The greedy policy of the best parameters found so far.
-    public var policy: any Policy { evaluator.bestPolicy }
-    /// The greedy policy the candidates are loaded into while they are evaluated.
-    public var collectPolicy: any Policy { evaluator.policy }
-    public var environmentSteps: Int { evaluator.environmentSteps }
-    /// The number of parameters of one policy.
-    public var parameterCount: Int { evaluator.parameterCount }
 
     /// Builds the agent, or throws ``PolicySearchError`` for a configuration out of range or
     /// an environment without a `Discrete` action space.
     public init(config: RandomSearchConfig, environment: any Environment) throws {
         try config.validate()
         self.config = config
-        evaluator = try CandidateEvaluator(algorithm: "random search", environment: environment,
-                                           maxEpisodeSteps: config.maxEpisodeSteps, hiddenUnits: config.hiddenUnits,
-                                           activation: config.activation)
-        generator = RandomGenerator(seed: config.seed)
+        try super.init(algorithm: "random search", environment: environment, maxEpisodeSteps: config.maxEpisodeSteps,
+                       hiddenUnits: config.hiddenUnits, activation: config.activation, seed: config.seed)
     }
 
     /// The factory the algorithm registry calls: ``init(config:environment:)``.
