@@ -71,6 +71,16 @@ public struct AgentCheckpoint: Sendable {
         self.attachments = attachments
     }
 
+    /// Whether this checkpoint holds only what acting needs (a run's `best.safetensors`):
+    /// agents then restore without their large attachments (a replay buffer), and such a
+    /// checkpoint can be evaluated but not resumed from.
+    public var isPolicyOnly: Bool {
+        get { metadata[Self.policyOnlyKey] == "1" }
+        set { metadata[Self.policyOnlyKey] = newValue ? "1" : nil }
+    }
+
+    static let policyOnlyKey = "swiftrl.policy_only"
+
     /// The tensor called `name`, or an error naming it.
     public func tensor(named name: String) throws -> Tensor {
         guard let entry = tensors.first(where: { $0.name == name }) else {

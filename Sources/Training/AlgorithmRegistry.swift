@@ -25,8 +25,46 @@ public struct RunContext: Sendable {
     }
 }
 
+/// A named set of published settings for an algorithm (RL Zoo's tuned hyperparameters for
+/// an environment, a textbook's setup): a full agent configuration, the budget it was
+/// published with, and any environment options it assumes. Like RL Zoo, an algorithm picks
+/// the preset tuned for the run's environment unless another (`--preset NAME`) is named.
+public struct AlgorithmPreset: Sendable {
+    public let name: String
+    public let summary: String
+    /// Environment ids this preset is tuned for; a trailing `*` matches any suffix (`MinAtar/*`).
+    public let tunedFor: [String]
+    /// The agent configuration as a JSON tree.
+    public let config: JSONValue
+    /// The published budget, used when neither the config file nor the command line sets one.
+    public let totalSteps: Int?
+    public let iterations: Int?
+    /// Environment options the settings assume (e.g. the textbook's 200-step episodes).
+    public let envOptions: [String: String]
+
+    public init<Config: Codable & Sendable>(name: String, summary: String, config: Config, tunedFor: [String] = [],
+                                            totalSteps: Int? = nil, iterations: Int? = nil,
+                                            envOptions: [String: String] = [:]) {
+        self.name = name
+        self.summary = summary
+        self.tunedFor = tunedFor
+        // A Codable config always encodes; a failure here is a programming error in the config type.
+        self.config = try! JSONValue(encoding: config)
+        self.totalSteps = totalSteps
+        self.iterations = iterations
+        self.envOptions = envOptions
+    }
+
+    /// Whether this preset is tuned for the environment `id`.
+    public func isTuned(for id: String) -> Bool {
+        tunedFor.contains { pattern in
+            pattern.hasSuffix("*") ? id.hasPrefix(pattern.dropLast()) : id == pattern
+        }
+    }
+}
+
 /// One algorithm as the command line and config files know it: its name, its default
-/// configuration, and how to build an agent from a configuration.
+/// configuration, its presets, and how to build an agent from a configuration.
 public struct AlgorithmEntry: Sendable {
     public let name: String
     public let summary: String
@@ -35,16 +73,19 @@ public struct AlgorithmEntry: Sendable {
     /// Budgets used when neither the config file nor the command line sets one.
     public let defaultIterations: Int?
     public let defaultTotalSteps: Int?
+    /// Published settings by name; see ``AlgorithmPreset``.
+    public let presets: [AlgorithmPreset]
     private let canonicalize: @Sendable (JSONValue) throws -> JSONValue
     private let build: @Sendable (JSONValue, RunContext) throws -> any Agent
 
     /// An entry for an algorithm whose configuration is `Config`.
     public init<Config: Codable & Sendable>(
         name: String, summary: String, defaultConfig: Config, defaultIterations: Int? = nil, defaultTotalSteps: Int? = nil,
-        build: @escaping @Sendable (Config, RunContext) throws -> any Agent
+        presets: [AlgorithmPreset] = [], build: @escaping @Sendable (Config, RunContext) throws -> any Agent
     ) {
         self.name = name
         self.summary = summary
+        self.presets = presets
         // A Codable config always encodes; a failure here is a programming error in the config type.
         self.defaultConfig = try! JSONValue(encoding: defaultConfig)
         self.defaultIterations = defaultIterations
@@ -78,6 +119,24 @@ public struct AlgorithmEntry: Sendable {
     /// The configuration tree with every default filled in; throws for unknown keys or wrong types.
     public func resolvedConfig(_ tree: JSONValue) throws -> JSONValue {
         try canonicalize(defaultConfig.merged(with: tree))
+    }
+
+    /// The preset called `name`; throws an error listing this algorithm's presets.
+    public func preset(named name: String) throws -> AlgorithmPreset {
+        if let preset = presets.first(where: { $0.name == name }) { return preset }
+        if presets.isEmpty {
+            throw RunConfigError.invalid("\(self.name) has no presets; drop --preset '\(name)' and set values with --set or --config")
+        }
+        let known = presets.map(\.name)
+        let near = nearestNames(to: name, in: known)
+        throw RunConfigError.invalid("unknown preset '\(name)' for \(self.name)"
+            + (near.isEmpty ? "" : "; did you mean \(near.map { "'\($0)'" }.joined(separator: " or "))?")
+            + " Presets: \(known.joined(separator: ", "))")
+    }
+
+    /// The preset tuned for the environment `id`, if any.
+    public func tunedPreset(for id: String) -> AlgorithmPreset? {
+        presets.first { $0.isTuned(for: id) }
     }
 
     /// Builds an agent from a configuration tree (merged over the defaults).
@@ -116,10 +175,12 @@ public final class AlgorithmRegistry: @unchecked Sendable {
     }
 
     /// The run configuration for `algorithm` on `env`: the algorithm's defaults, overlaid
-    /// with a config file's tree, then `--set` overrides, then explicit fields; checked for
-    /// unknown keys, wrong types and missing budgets.
+    /// with a preset (`preset`, else the file's `preset`, else the one tuned for the
+    /// environment), then a config file's tree, then `--set` overrides, then explicit fields;
+    /// checked for unknown keys, wrong types and missing budgets.
     public func resolve(algorithm: String, env: String?, file: JSONValue? = nil, overrides: [String] = [],
-                        seed: UInt64? = nil, totalSteps: Int? = nil, iterations: Int? = nil) throws -> RunConfig {
+                        preset: String? = nil, seed: UInt64? = nil, totalSteps: Int? = nil,
+                        iterations: Int? = nil) throws -> RunConfig {
         var tree = JSONValue.object([:])
         if let file { tree = tree.merged(with: file) }
         for text in overrides {
@@ -136,6 +197,21 @@ public final class AlgorithmRegistry: @unchecked Sendable {
         if let seed { tree = tree.setting(.number(Double(seed)), at: ["seed"]) }
         if let totalSteps { tree = tree.setting(.number(Double(totalSteps)), at: ["totalSteps"]) }
         if let iterations { tree = tree.setting(.number(Double(iterations)), at: ["iterations"]) }
+        var chosen: AlgorithmPreset?
+        if let name = preset ?? tree["preset"].flatMap({ if case let .string(s) = $0 { s } else { nil } }) {
+            chosen = try entry.preset(named: name)
+        } else if case let .string(id)? = tree["env"] {
+            chosen = entry.tunedPreset(for: id)
+        }
+        if let chosen {
+            var base = JSONValue.object(["agent": chosen.config, "preset": .string(chosen.name)])
+            if !chosen.envOptions.isEmpty { base = base.setting(.object(chosen.envOptions.mapValues(JSONValue.string)), at: ["envOptions"]) }
+            tree = base.merged(with: tree)
+            if tree["totalSteps"] == nil && tree["iterations"] == nil {
+                if let steps = chosen.totalSteps { tree = tree.setting(.number(Double(steps)), at: ["totalSteps"]) }
+                if let count = chosen.iterations { tree = tree.setting(.number(Double(count)), at: ["iterations"]) }
+            }
+        }
         if tree["totalSteps"] == nil && tree["iterations"] == nil {
             if let steps = entry.defaultTotalSteps { tree = tree.setting(.number(Double(steps)), at: ["totalSteps"]) }
             if let count = entry.defaultIterations { tree = tree.setting(.number(Double(count)), at: ["iterations"]) }

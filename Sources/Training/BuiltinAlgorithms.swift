@@ -12,7 +12,7 @@ enum BuiltinAlgorithms {
             },
             AlgorithmEntry(name: DQNAgent.algorithmName,
                            summary: "deep Q-learning; double, dueling, prioritized, n-step switches (RL Zoo CartPole defaults)",
-                           defaultConfig: DQNConfig(), defaultTotalSteps: 50_000) { config, context in
+                           defaultConfig: DQNConfig(), defaultTotalSteps: 50_000, presets: dqnPresets) { config, context in
                 try DQNAgent.make(config: config, environment: try context.makeEnvironment())
             },
             AlgorithmEntry(name: QLearningAgent.algorithmName,
@@ -35,6 +35,23 @@ enum BuiltinAlgorithms {
                            defaultConfig: RandomSearchConfig(), defaultIterations: 20) { config, context in
                 try RandomSearchAgent.make(config: config, environment: try context.makeEnvironment())
             },
+        ]
+    }
+
+    static var dqnPresets: [AlgorithmPreset] {
+        [
+            AlgorithmPreset(name: "rl-zoo-cartpole", summary: "RL Zoo's tuned CartPole-v1 settings (the defaults), 50k steps",
+                            config: DQNConfig.rlZooCartPole, tunedFor: ["CartPole-v1", "CartPole-v0"], totalSteps: 50_000),
+            AlgorithmPreset(name: "rl-zoo-acrobot", summary: "RL Zoo's tuned Acrobot-v1 settings, 100k steps",
+                            config: DQNConfig.rlZooAcrobot, tunedFor: ["Acrobot-v1"], totalSteps: 100_000),
+            AlgorithmPreset(name: "rl-zoo-mountaincar", summary: "RL Zoo's tuned MountainCar-v0 settings, 120k steps",
+                            config: DQNConfig.rlZooMountainCar, tunedFor: ["MountainCar-v0"], totalSteps: 120_000),
+            AlgorithmPreset(name: "minatar", summary: "the MinAtar paper's DQN (Young & Tian 2019), 5M steps",
+                            config: DQNConfig.minAtar, tunedFor: ["MinAtar/*"], totalSteps: 5_000_000),
+            AlgorithmPreset(name: "textbook", summary: "Hands-On ML's basic DQN: no target network, MSE, 600 episodes of 200 steps",
+                            config: DQNConfig.textbook, iterations: 600, envOptions: ["max_episode_steps": "200"]),
+            AlgorithmPreset(name: "atari", summary: "Hands-On ML's TF-Agents Atari DQN (Nature CNN, RMSprop), 10M steps",
+                            config: DQNConfig.atari, totalSteps: 10_000_000),
         ]
     }
 }

@@ -70,9 +70,16 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
         }
     }
 
-    /// `self` with `other`'s members laid over it, objects merged recursively.
+    /// `self` with `other`'s members laid over it, objects merged recursively. Two
+    /// one-member objects with different keys whose values are objects are two cases of an
+    /// enum as Codable writes them (`{"linear": {...}}`, `{"glorotUniform": {}}`): the overlay
+    /// replaces the base rather than leaving both cases in one object.
     public func merged(with other: JSONValue) -> JSONValue {
         guard case var .object(base) = self, case let .object(overlay) = other else { return other }
+        if base.count == 1, overlay.count == 1, base.keys.first != overlay.keys.first,
+           case .object? = base.values.first, case .object? = overlay.values.first {
+            return other
+        }
         for (key, value) in overlay {
             base[key] = base[key].map { $0.merged(with: value) } ?? value
         }

@@ -26,16 +26,26 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var checkpointInterval: Int
     /// Episodes of the greedy policy evaluated when the run ends (0: none).
     public var evalEpisodes: Int
+    /// Environment steps between evaluations during training (Stable-Baselines3's
+    /// `EvalCallback` `eval_freq`); nil: none. Each is logged as `eval/mean_return`, and the
+    /// best policy so far is kept as `best.safetensors`, as RL Zoo keeps `best_model`.
+    public var evalInterval: Int?
+    /// Episodes in each evaluation during training (RL Zoo's default 5).
+    public var evalIntervalEpisodes: Int
     /// Whether to write `agent.gif`, an episode of the trained agent, when the run ends.
     public var recordVideo: Bool
     /// Directory under which run directories are made.
     public var runsDirectory: String
     /// The algorithm's configuration.
     public var agent: JSONValue
+    /// The ``AlgorithmPreset`` the configuration started from, if any (a record: `agent`
+    /// already holds its values).
+    public var preset: String?
 
     public init(algorithm: String, env: String, envOptions: [String: String] = [:], seed: UInt64 = 1,
                 totalSteps: Int? = nil, iterations: Int? = nil, checkpointInterval: Int = 10, evalEpisodes: Int = 10,
-                recordVideo: Bool = true, runsDirectory: String = "runs", agent: JSONValue = .object([:])) {
+                evalInterval: Int? = nil, evalIntervalEpisodes: Int = 5, recordVideo: Bool = true,
+                runsDirectory: String = "runs", agent: JSONValue = .object([:]), preset: String? = nil) {
         self.algorithm = algorithm
         self.env = env
         self.envOptions = envOptions
@@ -44,14 +54,17 @@ public struct RunConfig: Codable, Sendable, Equatable {
         self.iterations = iterations
         self.checkpointInterval = checkpointInterval
         self.evalEpisodes = evalEpisodes
+        self.evalInterval = evalInterval
+        self.evalIntervalEpisodes = evalIntervalEpisodes
         self.recordVideo = recordVideo
         self.runsDirectory = runsDirectory
         self.agent = agent
+        self.preset = preset
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case algorithm, env, envOptions, seed, totalSteps, iterations, checkpointInterval, evalEpisodes, recordVideo,
-             runsDirectory, agent
+        case algorithm, env, envOptions, seed, totalSteps, iterations, checkpointInterval, evalEpisodes, evalInterval,
+             evalIntervalEpisodes, recordVideo, runsDirectory, agent, preset
     }
 
     public init(from decoder: any Decoder) throws {
@@ -65,9 +78,12 @@ public struct RunConfig: Codable, Sendable, Equatable {
         iterations = try c.decodeIfPresent(Int.self, forKey: .iterations)
         checkpointInterval = try c.decodeIfPresent(Int.self, forKey: .checkpointInterval) ?? defaults.checkpointInterval
         evalEpisodes = try c.decodeIfPresent(Int.self, forKey: .evalEpisodes) ?? defaults.evalEpisodes
+        evalInterval = try c.decodeIfPresent(Int.self, forKey: .evalInterval)
+        evalIntervalEpisodes = try c.decodeIfPresent(Int.self, forKey: .evalIntervalEpisodes) ?? defaults.evalIntervalEpisodes
         recordVideo = try c.decodeIfPresent(Bool.self, forKey: .recordVideo) ?? defaults.recordVideo
         runsDirectory = try c.decodeIfPresent(String.self, forKey: .runsDirectory) ?? defaults.runsDirectory
         agent = try c.decodeIfPresent(JSONValue.self, forKey: .agent) ?? defaults.agent
+        preset = try c.decodeIfPresent(String.self, forKey: .preset)
     }
 
     /// Checks the values no type can express; throws ``RunConfigError/invalid(_:)``.
@@ -81,6 +97,12 @@ public struct RunConfig: Codable, Sendable, Equatable {
         if let iterations, iterations <= 0 { throw RunConfigError.invalid("'iterations' must be positive, got \(iterations)") }
         if checkpointInterval <= 0 { throw RunConfigError.invalid("'checkpointInterval' must be positive, got \(checkpointInterval)") }
         if evalEpisodes < 0 { throw RunConfigError.invalid("'evalEpisodes' must be 0 or more, got \(evalEpisodes)") }
+        if let evalInterval, evalInterval <= 0 {
+            throw RunConfigError.invalid("'evalInterval' must be positive (environment steps between evaluations) or null, got \(evalInterval)")
+        }
+        if evalIntervalEpisodes <= 0 {
+            throw RunConfigError.invalid("'evalIntervalEpisodes' must be positive, got \(evalIntervalEpisodes)")
+        }
     }
 
     /// Parses a configuration file's text as a JSON tree: JSON when the name ends in `.json`

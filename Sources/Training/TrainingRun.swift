@@ -10,6 +10,8 @@ import Tensors
 /// - `metrics.csv` and `events.out.tfevents.*` (TensorBoard), one row per iteration;
 /// - `checkpoint.safetensors`: weights, optimizer state, counters and generators, written
 ///   atomically every `checkpointInterval` iterations, at the end, and on Ctrl-C;
+/// - with `evalInterval`: `best.safetensors`, the policy of the best evaluation so far
+///   (weights only: `swiftrl eval` reads it, `resume` does not);
 /// - after ``finish()``: `evaluation.json`, `learning_curve.svg`/`.png`, and `agent.gif`.
 ///
 /// ```swift
@@ -21,6 +23,7 @@ import Tensors
 public final class TrainingRun {
     public static let configFileName = "config.json"
     public static let checkpointFileName = "checkpoint.safetensors"
+    public static let bestCheckpointFileName = "best.safetensors"
     public static let metricsFileName = "metrics.csv"
     public static let evaluationFileName = "evaluation.json"
     public static let videoFileName = "agent.gif"
@@ -33,6 +36,7 @@ public final class TrainingRun {
     public let context: RunContext
     private var state: RunState
     private var sinks: [any MetricsSink] = []
+    private var evaluationEnvironment: (any Environment)?
 
     /// The counters a run keeps beside its agent's, saved in each checkpoint.
     struct RunState: Codable, Equatable {
@@ -41,7 +45,20 @@ public final class TrainingRun {
         var recentReturns: [Double] = []
         var recentLengths: [Int] = []
         var completed = false
+        /// `environmentSteps / evalInterval` at the last evaluation during training.
+        var lastEvaluationIndex: Int?
+        var bestEvaluation: PeriodicEvaluation?
     }
+
+    /// The best evaluation during training (see ``RunConfig/evalInterval``).
+    public struct PeriodicEvaluation: Codable, Equatable, Sendable {
+        /// Environment steps when it was taken.
+        public var step: Int
+        public var meanReturn: Double
+    }
+
+    /// The best evaluation during training so far, whose policy is in `best.safetensors`.
+    public var bestEvaluation: PeriodicEvaluation? { state.bestEvaluation }
 
     /// How a call to ``train(progress:shouldStop:)`` ended.
     public enum Outcome: Sendable, Equatable {
@@ -102,6 +119,10 @@ public final class TrainingRun {
         }
         try config.validate()
         let checkpoint = try readCheckpoint(directory.appendingPathComponent(checkpointFileName))
+        if checkpoint.isPolicyOnly {
+            throw RunError.unreadableCheckpoint(path: directory.appendingPathComponent(checkpointFileName).path, reason:
+                "it holds a policy only (like best.safetensors), not the state a run resumes from")
+        }
         if let saved = checkpoint.metadata[MetadataKey.config] {
             let savedConfig = try? JSONDecoder().decode(RunConfig.self, from: Data(saved.utf8))
             if savedConfig != config {
@@ -222,6 +243,7 @@ public final class TrainingRun {
             let report = try agent.trainIteration()
             state.elapsedSeconds = elapsedBefore + monotonicSeconds() - sessionStart
             try record(report, stepsPerSecond: update().stepsPerSecond)
+            try evaluateIfDue()
             progress?(update())
             if agent.iterations % config.checkpointInterval == 0 && !isComplete { try saveCheckpoint() }
         }
@@ -254,15 +276,54 @@ public final class TrainingRun {
         for sink in sinks { try sink.log(step: agent.environmentSteps, wallTime: state.elapsedSeconds, scalars: scalars) }
     }
 
+    /// Evaluates the greedy policy once each `evalInterval` environment steps have passed
+    /// (at the end of the iteration that crosses the mark), logs `eval/mean_return`,
+    /// `eval/std_return` and `eval/mean_length`, and writes `best.safetensors` on a new best.
+    private func evaluateIfDue() throws {
+        guard let interval = config.evalInterval else { return }
+        let index = agent.environmentSteps / interval
+        guard index > (state.lastEvaluationIndex ?? 0) else { return }
+        state.lastEvaluationIndex = index
+        let environment = try evaluationEnvironment ?? context.makeEnvironment()
+        evaluationEnvironment = environment
+        // Each evaluation plays its own episodes, so the best is not picked on one fixed set of starts.
+        let result = try Evaluation.evaluate(policy: agent.policy, environment: environment,
+                                             episodes: config.evalIntervalEpisodes,
+                                             seed: Driver.episodeSeed(base: config.seed &+ 3_000_017, copy: 0, episode: index))
+        let scalars = ["eval/mean_return": result.meanReturn, "eval/std_return": result.stdReturn,
+                       "eval/mean_length": result.meanLength]
+        for sink in sinks { try sink.log(step: agent.environmentSteps, wallTime: state.elapsedSeconds, scalars: scalars) }
+        if result.meanReturn > state.bestEvaluation?.meanReturn ?? -.infinity {
+            state.bestEvaluation = PeriodicEvaluation(step: agent.environmentSteps, meanReturn: result.meanReturn)
+            try writeCheckpoint(policyOnly: true)
+        }
+    }
+
     /// Writes `checkpoint.safetensors` atomically (after flushing the logs, so they never lag
     /// behind a checkpoint).
     public func saveCheckpoint() throws {
         for sink in sinks { try sink.flush() }
+        try writeCheckpoint(policyOnly: false)
+    }
+
+    /// `checkpoint.safetensors`, or with `policyOnly` `best.safetensors` without attachments.
+    private func writeCheckpoint(policyOnly: Bool) throws {
         var checkpoint = try agent.checkpoint()
         checkpoint.metadata[MetadataKey.format] = "1"
         checkpoint.metadata[MetadataKey.algorithm] = config.algorithm
         try checkpoint.encode(state, forKey: MetadataKey.run)
         try checkpoint.encode(config, forKey: MetadataKey.config)
+        if policyOnly {
+            checkpoint.attachments = [:]
+            checkpoint.isPolicyOnly = true
+            let url = directory.appendingPathComponent(Self.bestCheckpointFileName)
+            do {
+                try SafeTensorsFile.write(checkpoint.tensors, metadata: checkpoint.metadata, to: url)
+            } catch {
+                throw RunError.cannotWrite(path: url.path, reason: "\(error)")
+            }
+            return
+        }
         let url = directory.appendingPathComponent(Self.checkpointFileName)
         // Attachments go first, under names unique to this checkpoint; the checkpoint that
         // names them is written last, so an interruption anywhere leaves the previous pair whole.
@@ -297,6 +358,8 @@ public final class TrainingRun {
     /// What ``finish()`` produced.
     public struct Report: Sendable {
         public var evaluation: EvaluationResult?
+        /// The best evaluation during training, with `evalInterval`.
+        public var bestEvaluation: PeriodicEvaluation?
         public var videoURL: URL?
         public var plotURLs: [URL]
         /// Why no learning curve was drawn (no episode finished during training), or nil.
@@ -309,7 +372,8 @@ public final class TrainingRun {
     public func finish() throws -> Report {
         for sink in sinks { try sink.close() }
         sinks = []
-        var report = Report(evaluation: nil, videoURL: nil, plotURLs: [], plotSkippedReason: nil)
+        var report = Report(evaluation: nil, bestEvaluation: state.bestEvaluation, videoURL: nil, plotURLs: [],
+                            plotSkippedReason: nil)
         if config.evalEpisodes > 0 {
             let evaluation = try Evaluation.evaluate(policy: agent.policy, environment: try context.makeEnvironment(),
                                                      episodes: config.evalEpisodes, seed: config.seed &+ 1_000_003)

@@ -10,7 +10,10 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Algorithms: \(AlgorithmRegistry.shared.allEntries.map { "\n  \($0.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \($0.summary)" }.joined())
 
-            Configuration is layered: the algorithm's defaults, then --config FILE (JSON or YAML), \
+            Presets (--preset NAME): \(AlgorithmRegistry.shared.allEntries.flatMap { entry in entry.presets.map { "\n  \(entry.name) \($0.name)".padding(toLength: 28, withPad: " ", startingAt: 0) + " \($0.summary)" } }.joined())
+
+            Configuration is layered: the algorithm's defaults, then a preset (--preset, or the one \
+            tuned for --env), then --config FILE (JSON or YAML), \
             then each --set key=value (dotted keys: --set agent.learningRate=0.02), then --env, \
             --steps, --iterations and --seed. Misspelt keys are errors. The resolved configuration \
             is written to the run directory as config.json.
@@ -20,6 +23,7 @@ struct TrainCommand: ParsableCommand {
             Examples:
               swiftrl train reinforce --env CartPole-v1
               swiftrl train reinforce --env CartPole-v1 --seeds 1..5
+              swiftrl train dqn --env CartPole-v1 --preset textbook
               swiftrl train q-learning --env FrozenLake-v1 --steps 20000 --set agent.gamma=0.95
             """
     )
@@ -42,6 +46,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Train once per seed, e.g. 1..5 or 1,2,7, and plot them together.", valueName: "seeds"))
     var seeds: String?
 
+    @Option(help: "Published settings to start from (e.g. textbook, atari; listed above). Default: the ones tuned for --env, if any.")
+    var preset: String?
+
     @Option(help: "A JSON or YAML configuration file.")
     var config: String?
 
@@ -50,6 +57,9 @@ struct TrainCommand: ParsableCommand {
 
     @Option(name: .customLong("option"), help: ArgumentHelp("An environment option as key=value; repeatable.", valueName: "key=value"))
     var options: [String] = []
+
+    @Option(help: ArgumentHelp("Evaluate every N environment steps during training and keep the best policy as best.safetensors.", valueName: "N"))
+    var evalInterval: Int?
 
     @Option(help: "The directory run directories are made in (default: runs).")
     var runsDir: String?
@@ -73,12 +83,13 @@ struct TrainCommand: ParsableCommand {
         }
         if let runsDir { extra.append("runsDirectory=\(jsonString(runsDir))") }
         if noVideo { extra.append("recordVideo=false") }
+        if let evalInterval { extra.append("evalInterval=\(evalInterval)") }
         InterruptSignal.install()
         var directories: [URL] = []
         let group: URL? = seedList.count > 1 ? try Self.groupDirectory(algorithm: algorithm, env: env, seeds: seedList, runsDir: runsDir) : nil
         for runSeed in seedList {
             let resolved = try AlgorithmRegistry.shared.resolve(
-                algorithm: algorithm, env: env, file: fileTree, overrides: extra, seed: runSeed,
+                algorithm: algorithm, env: env, file: fileTree, overrides: extra, preset: preset, seed: runSeed,
                 totalSteps: steps, iterations: iterations)
             let run = try TrainingRun.start(resolved, directory: group?.appendingPathComponent("seed-\(runSeed)"))
             directories.append(run.directory)
@@ -145,6 +156,10 @@ struct TrainCommand: ParsableCommand {
         if let evaluation = report.evaluation {
             fields.append("\"eval_mean_return\": \(evaluation.meanReturn)")
             fields.append("\"eval_std_return\": \(evaluation.stdReturn)")
+        }
+        if let best = report.bestEvaluation {
+            fields.append("\"best_eval_mean_return\": \(best.meanReturn)")
+            fields.append("\"best_eval_step\": \(best.step)")
         }
         if let video = report.videoURL { fields.append("\"video\": \(jsonString(video.path))") }
         if !report.plotURLs.isEmpty { fields.append("\"learning_curve\": \(jsonString(report.plotURLs[0].path))") }

@@ -75,10 +75,15 @@ final class DQNAgentTests: XCTestCase {
             ("dueling", { $0.network.dueling = .mean }), ("gamma", { $0.gamma = 0.9 }),
             ("learningRate", { $0.learningRate = 1e-4 }), ("batchSize", { $0.batchSize = 32 }),
             ("targetUpdateInterval", { $0.targetUpdateInterval = 100 }), ("maxGradNorm", { $0.maxGradNorm = 0.1 }),
+            ("targetNetwork", { $0.targetNetwork = false }), ("adamEpsilon", { $0.adamEpsilon = 1e-2 }),
+            ("epsilonClock", { $0.epsilonClock = .episodes }),
         ]
         for (name, change) in variants {
             XCTAssertNotEqual(try lossAfterTraining(change), base, "\(name) must change training")
         }
+        let rmsprop = try lossAfterTraining { $0.optimizer = .rmsprop }
+        XCTAssertNotEqual(try lossAfterTraining { $0.optimizer = .rmsprop; $0.rmspropEpsilonInsideSquareRoot = true }, rmsprop,
+                          "rmspropEpsilonInsideSquareRoot must change training")
     }
 
     func testRejectsEnvironmentsItCannotLearnAndBadConfigurations() throws {
@@ -92,6 +97,11 @@ final class DQNAgentTests: XCTestCase {
         config.tau = 0
         XCTAssertThrowsError(try DQNAgent.make(config: config, environment: make("CartPole-v1"))) { error in
             XCTAssertTrue("\(error)".contains("tau"), "\(error)")
+        }
+        config = DQNConfig()
+        config.rmspropRho = 1
+        XCTAssertThrowsError(try DQNAgent.make(config: config, environment: make("CartPole-v1"))) { error in
+            XCTAssertTrue("\(error)".contains("rmspropRho"), "bad input throws rather than trapping in RMSprop: \(error)")
         }
     }
 }

@@ -9,10 +9,11 @@ import Tensors
 ///
 /// Each environment step of the shared ``Driver`` goes into the replay buffer; every
 /// `targetUpdateInterval` steps the target network follows the online one, and every
-/// `trainFreq` steps after `learningStarts` the online network takes `gradientSteps`
-/// minibatch steps on `loss(Q(s, a), r + γ^m (1 − terminated) Q_target(s', a*))`, as
-/// Stable-Baselines3's `DQN` schedules them. Before `learningStarts` actions are uniformly
-/// random; then ε-greedy with ε from ``DQNConfig/epsilon`` of the environment steps.
+/// `trainFreq` steps after `learningStarts` (and `learningStartsEpisodes`) the online network
+/// takes `gradientSteps` minibatch steps on `loss(Q(s, a), r + γ^m (1 − terminated) Q_target(s', a*))`,
+/// as Stable-Baselines3's `DQN` schedules them. Before `learningStarts` actions are uniformly
+/// random; then ε-greedy with ε from ``DQNConfig/epsilon`` of the environment steps (or of
+/// the finished episodes). ``DQNConfig/presets`` holds the published settings.
 public final class DQNAgent: Agent {
     public static let algorithmName = "dqn"
 
@@ -66,10 +67,12 @@ public final class DQNAgent: Agent {
         targetNetwork.copyWeights(from: onlineNetwork)
         switch config.optimizer {
         case .adam:
-            optimizer = Adam(parameters: onlineNetwork.parameters, learningRate: .constant(Float(config.learningRate)))
+            optimizer = Adam(parameters: onlineNetwork.parameters, learningRate: .constant(Float(config.learningRate)),
+                             epsilon: Float(config.adamEpsilon))
         case .rmsprop:
             optimizer = RMSprop(parameters: onlineNetwork.parameters, learningRate: .constant(Float(config.learningRate)),
-                                rho: Float(config.rmspropRho), epsilon: Float(config.rmspropEpsilon), centered: true)
+                                rho: Float(config.rmspropRho), epsilon: Float(config.rmspropEpsilon), centered: true,
+                                epsilonInsideSquareRoot: config.rmspropEpsilonInsideSquareRoot)
         }
         let type: ScalarType = scalarType == .uint8 ? .uint8 : .float32
         if config.prioritizedReplay {
@@ -97,22 +100,27 @@ public final class DQNAgent: Agent {
         try DQNAgent(config: config, environment: environment)
     }
 
-    /// ε for the next action (1 before learning starts: actions are uniformly random then).
+    /// ε for the next action (1 before `learningStarts` steps: actions are uniformly random then).
     public var currentEpsilon: Double {
-        environmentSteps < config.learningStarts ? 1 : Double(config.epsilon.value(at: environmentSteps))
+        if environmentSteps < config.learningStarts { return 1 }
+        switch config.epsilonClock {
+        case .environmentSteps: return Double(config.epsilon.value(at: environmentSteps))
+        case .episodes: return Double(config.epsilon.value(at: driver.totalEpisodes))
+        }
     }
 
     /// Target updates and training phases on SB3's schedule, after the buffer has the step.
     private func afterStep() throws {
         let steps = driver.totalSteps
-        if steps % config.targetUpdateInterval == 0 {
+        if config.targetNetwork && steps % config.targetUpdateInterval == 0 {
             if config.tau >= 1 {
                 targetNetwork.copyWeights(from: onlineNetwork)
             } else {
                 targetNetwork.polyakUpdate(from: onlineNetwork, tau: Float(config.tau))
             }
         }
-        if steps % config.trainFreq == 0 && steps > config.learningStarts {
+        if steps % config.trainFreq == 0 && steps > config.learningStarts
+            && driver.totalEpisodes >= config.learningStartsEpisodes {
             for _ in 0..<config.gradientSteps { try trainOnMinibatch() }
         }
     }
@@ -125,8 +133,8 @@ public final class DQNAgent: Agent {
         let observations = Tensor(shape: shape, scalars: batch.observations)
         let nextObservations = Tensor(shape: shape, scalars: batch.nextObservations)
         // Outside the tape: target values carry no gradient.
-        let nextTarget = targetNetwork.qValues(nextObservations)
-        let nextOnline = config.doubleDQN ? onlineNetwork.qValues(nextObservations) : nil
+        let nextOnline = config.doubleDQN || !config.targetNetwork ? onlineNetwork.qValues(nextObservations) : nil
+        let nextTarget = config.targetNetwork ? targetNetwork.qValues(nextObservations) : nextOnline!
         let actions = IndexTensor(batch.discreteActions.map { $0 - Int32(actionStart) })
         let rewards = Tensor(batch.rewards)
         let discounts = Tensor(batch.discounts)
@@ -215,7 +223,7 @@ public final class DQNAgent: Agent {
         } catch {
             throw AgentCheckpointError.mismatch("\(error)")
         }
-        if config.saveReplayBuffer {
+        if config.saveReplayBuffer && !checkpoint.isPolicyOnly {
             guard let file = checkpoint.attachments["replay"] else { throw AgentCheckpointError.missing("replay buffer attachment") }
             try replayBuffer.restore(from: file)
         }

@@ -1,0 +1,93 @@
+import Agents
+import Environments
+import Networks
+import XCTest
+
+final class DQNPresetTests: XCTestCase {
+    /// The textbook's schedule: ε = max(1 − episode/500, 0.01) by finished episodes, and
+    /// no gradient step before the book's `episode > 50`, then one per environment step.
+    func testTextbookCountsEpisodesForEpsilonAndTheStartOfTraining() throws {
+        var config = DQNConfig.textbook
+        config.seed = 4
+        let agent = try DQNAgent.make(config: config, environment: make("CartPole-v1", options: ["max_episode_steps": "200"]))
+        XCTAssertEqual(agent.currentEpsilon, 1)
+        for _ in 0..<51 {
+            let report = try agent.trainIteration()
+            XCTAssertEqual(report.episodes.count, 1, "an iteration of the textbook preset is one episode")
+        }
+        XCTAssertEqual(agent.gradientUpdates, 0, "no training during the first 51 episodes")
+        XCTAssertEqual(agent.currentEpsilon, 1 - 51.0 / 500, accuracy: 1e-6)
+        let report = try agent.trainIteration()
+        XCTAssertEqual(agent.gradientUpdates, report.episodes[0].length, "one gradient step per step of episode 52")
+        // Without training (which only slows the test), ε reaches 0.01 at episode 495 and stays.
+        config.learningStartsEpisodes = 1_000
+        let explorer = try DQNAgent.make(config: config, environment: make("CartPole-v1", options: ["max_episode_steps": "200"]))
+        for _ in 0..<494 { _ = try explorer.trainIteration() }
+        XCTAssertEqual(explorer.currentEpsilon, 1 - 494.0 / 500, accuracy: 1e-6)
+        for _ in 0..<2 { _ = try explorer.trainIteration() }
+        XCTAssertEqual(explorer.currentEpsilon, 0.01, accuracy: 1e-6)
+    }
+
+    /// Without a target network the online network values the next states itself, so the
+    /// target network's weights are never touched and the updates differ from a run with one.
+    func testWithoutATargetNetworkTheOnlineNetworkValuesNextStates() throws {
+        func run(targetNetwork: Bool) throws -> (agent: DQNAgent, loss: Double) {
+            var config = DQNConfig.textbook
+            config.learningStartsEpisodes = 5
+            config.targetNetwork = targetNetwork
+            config.targetUpdateInterval = 10_000
+            config.seed = 2
+            let agent = try DQNAgent.make(config: config, environment: make("CartPole-v1"))
+            var loss = 0.0
+            for _ in 0..<10 { loss = try agent.trainIteration().scalars["losses/td_loss"] ?? loss }
+            return (agent, loss)
+        }
+        let basic = try run(targetNetwork: false)
+        let fixed = try run(targetNetwork: true)
+        XCTAssertGreaterThan(basic.agent.gradientUpdates, 50)
+        let initial = try DQNAgent.make(config: { var c = DQNConfig.textbook; c.seed = 2; return c }(),
+                                        environment: make("CartPole-v1"))
+        for ((_, a), (_, b)) in zip(basic.agent.targetNetwork.namedParameters, initial.targetNetwork.namedParameters) {
+            XCTAssertEqual(a.detachedValue.scalars, b.detachedValue.scalars, "the unused target network stays as built")
+        }
+        XCTAssertNotEqual(basic.loss, fixed.loss, "a target network frozen at its initial weights gives other targets")
+    }
+
+    func testPresetsHoldThePublishedValues() throws {
+        let acrobot = DQNConfig.rlZooAcrobot
+        XCTAssertEqual(acrobot.learningRate, 6.3e-4)
+        XCTAssertEqual(acrobot.batchSize, 128)
+        XCTAssertEqual(acrobot.targetUpdateInterval, 250)
+        XCTAssertEqual(acrobot.trainFreq, acrobot.gradientSteps, "gradient_steps -1: one per step collected")
+        XCTAssertEqual(acrobot.epsilon.value(at: 12_000), 0.1)
+        let mountainCar = DQNConfig.rlZooMountainCar
+        XCTAssertEqual(mountainCar.gamma, 0.98)
+        XCTAssertEqual(mountainCar.epsilon.value(at: 24_000), 0.07, accuracy: 1e-7)
+        let atari = DQNConfig.atari
+        XCTAssertEqual(atari.epsilon.value(at: 125_000), 0.505, accuracy: 1e-6, "PolynomialDecay of power 1 is linear")
+        XCTAssertEqual(atari.epsilon.value(at: 250_000), 0.01, accuracy: 1e-7)
+        XCTAssertTrue(atari.rmspropEpsilonInsideSquareRoot, "TensorFlow's RMSprop puts ε under the root")
+        XCTAssertEqual(atari.targetUpdateInterval / atari.trainFreq, 2_000, "2,000 training steps")
+        XCTAssertEqual(DQNConfig.textbook.epsilon.value(at: 250), 0.5, accuracy: 1e-6, "1 − 250/500")
+        for preset in [DQNConfig.rlZooCartPole, acrobot, mountainCar, .minAtar, .textbook, atari] {
+            XCTAssertNoThrow(try preset.validate())
+        }
+    }
+
+    /// The Atari preset's TensorFlow-style RMSprop reaches the optimizer.
+    func testAtariPresetBuildsCentredRMSpropWithEpsilonUnderTheRoot() throws {
+        var config = DQNConfig.atari
+        config.network = QNetworkConfig(fcLayerParams: [8])
+        config.bufferSize = 1_000
+        let agent = try DQNAgent.make(config: config, environment: make("CartPole-v1"))
+        let optimizer = try XCTUnwrap(agent.optimizer as? RMSprop)
+        XCTAssertTrue(optimizer.centered)
+        XCTAssertTrue(optimizer.epsilonInsideSquareRoot)
+        XCTAssertEqual(optimizer.epsilon, 1e-5)
+        XCTAssertEqual(optimizer.rho, 0.95)
+        // The Nature CNN itself needs byte images, and says so.
+        XCTAssertThrowsError(try DQNAgent.make(config: .atari, environment: make("CartPole-v1"))) { error in
+            XCTAssertTrue("\(error)".contains("use preprocessing none"), "\(error)")
+        }
+    }
+}
