@@ -28,6 +28,19 @@ final class DQNPresetTests: XCTestCase {
         XCTAssertEqual(explorer.currentEpsilon, 0.01, accuracy: 1e-6)
     }
 
+    /// A fast learning check of the basic DQN: by episodes 150–200 (ε still about 0.65)
+    /// its returns are well above the random policy's 22; full runs are in `swiftrl bench dqn`.
+    func testTextbookDQNLearnsWithinTwoHundredEpisodes() throws {
+        var config = DQNConfig.textbook
+        config.seed = 1
+        let agent = try DQNAgent.make(config: config, environment: make("CartPole-v1", options: ["max_episode_steps": "200"]))
+        var returns: [Double] = []
+        while returns.count < 200 { returns += try agent.trainIteration().episodes.map(\.episodeReturn) }
+        let early = returns[0..<50].reduce(0, +) / 50, late = returns[150..<200].reduce(0, +) / 50
+        XCTAssertLessThan(early, 35, "ε-greedy from ε = 1 starts near random")
+        XCTAssertGreaterThan(late, 45, "episodes 150-200 average \(late)")
+    }
+
     /// Without a target network the online network values the next states itself, so the
     /// target network's weights are never touched and the updates differ from a run with one.
     func testWithoutATargetNetworkTheOnlineNetworkValuesNextStates() throws {
