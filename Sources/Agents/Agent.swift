@@ -25,9 +25,23 @@ public protocol Agent: AnyObject {
     func trainIteration() throws -> IterationReport
     /// Everything needed to continue training exactly where it stands.
     func checkpoint() throws -> AgentCheckpoint
+    /// What acting needs, without large attachments such as a replay buffer
+    /// (``AgentCheckpoint/isPolicyOnly``): a run's best policy so far.
+    func policyCheckpoint() throws -> AgentCheckpoint
     /// Restores a checkpoint written by an agent of the same algorithm and configuration.
     /// Throws ``AgentCheckpointError`` naming what does not match.
     func restore(from checkpoint: AgentCheckpoint) throws
+}
+
+extension Agent {
+    /// The full checkpoint less its attachments; agents with costly attachments skip
+    /// building them instead.
+    public func policyCheckpoint() throws -> AgentCheckpoint {
+        var checkpoint = try self.checkpoint()
+        checkpoint.attachments = [:]
+        checkpoint.isPolicyOnly = true
+        return checkpoint
+    }
 }
 
 /// What one training iteration did.

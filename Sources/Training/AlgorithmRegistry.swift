@@ -206,7 +206,8 @@ public final class AlgorithmRegistry: @unchecked Sendable {
         if let chosen {
             var base = JSONValue.object(["agent": chosen.config, "preset": .string(chosen.name)])
             if !chosen.envOptions.isEmpty { base = base.setting(.object(chosen.envOptions.mapValues(JSONValue.string)), at: ["envOptions"]) }
-            tree = base.merged(with: tree)
+            // The preset actually applied is the one recorded, even when a file named another.
+            tree = base.merged(with: tree).setting(.string(chosen.name), at: ["preset"])
             if tree["totalSteps"] == nil && tree["iterations"] == nil {
                 if let steps = chosen.totalSteps { tree = tree.setting(.number(Double(steps)), at: ["totalSteps"]) }
                 if let count = chosen.iterations { tree = tree.setting(.number(Double(count)), at: ["iterations"]) }

@@ -308,14 +308,12 @@ public final class TrainingRun {
 
     /// `checkpoint.safetensors`, or with `policyOnly` `best.safetensors` without attachments.
     private func writeCheckpoint(policyOnly: Bool) throws {
-        var checkpoint = try agent.checkpoint()
+        var checkpoint = policyOnly ? try agent.policyCheckpoint() : try agent.checkpoint()
         checkpoint.metadata[MetadataKey.format] = "1"
         checkpoint.metadata[MetadataKey.algorithm] = config.algorithm
         try checkpoint.encode(state, forKey: MetadataKey.run)
         try checkpoint.encode(config, forKey: MetadataKey.config)
         if policyOnly {
-            checkpoint.attachments = [:]
-            checkpoint.isPolicyOnly = true
             let url = directory.appendingPathComponent(Self.bestCheckpointFileName)
             do {
                 try SafeTensorsFile.write(checkpoint.tensors, metadata: checkpoint.metadata, to: url)

@@ -45,6 +45,7 @@ final class PresetAndEvaluationTests: XCTestCase {
         let overridden = try registry.resolve(algorithm: "dqn", env: "CartPole-v1", file: .object(["preset": .string("textbook")]),
                                               preset: "rl-zoo-cartpole")
         XCTAssertEqual(try overridden.agent.decode(DQNConfig.self).network, .rlZooCartPole)
+        XCTAssertEqual(overridden.preset, "rl-zoo-cartpole")
     }
 
     func testUnknownPresetsAreErrorsThatSuggestTheRightOne() {
@@ -81,6 +82,9 @@ final class PresetAndEvaluationTests: XCTestCase {
         XCTAssertEqual(evaluations.count, 4, "one evaluation per 1,000 steps: \(evaluations)")
         XCTAssertEqual(evaluations.map { $0.0 / 1_000 }, [1, 2, 3, 4], "each at the first iteration end past the mark")
         let best = try XCTUnwrap(run.bestEvaluation)
+        let policy = try run.agent.policyCheckpoint()
+        XCTAssertTrue(policy.isPolicyOnly)
+        XCTAssertTrue(policy.attachments.isEmpty, "the replay buffer is not serialised for a policy checkpoint")
         XCTAssertEqual(best.meanReturn, evaluations.map(\.1).max())
 
         // best.safetensors holds the policy of that evaluation: evaluated again on the same

@@ -192,7 +192,17 @@ public final class DQNAgent: Agent {
     /// ``DQNConfig/saveReplayBuffer``) the replay buffer as an attachment. Taken between
     /// episodes, as every iteration ends, it resumes exactly.
     public func checkpoint() throws -> AgentCheckpoint {
+        try makeCheckpoint(policyOnly: false)
+    }
+
+    /// Networks, optimizer and counters without the replay buffer, which is not serialised.
+    public func policyCheckpoint() throws -> AgentCheckpoint {
+        try makeCheckpoint(policyOnly: true)
+    }
+
+    private func makeCheckpoint(policyOnly: Bool) throws -> AgentCheckpoint {
         var checkpoint = AgentCheckpoint()
+        checkpoint.isPolicyOnly = policyOnly
         for (name, parameter) in onlineNetwork.namedParameters { checkpoint.tensors.append(("online.\(name)", parameter.detachedValue)) }
         for (name, parameter) in targetNetwork.namedParameters { checkpoint.tensors.append(("target.\(name)", parameter.detachedValue)) }
         for (name, tensor) in optimizer.stateTensors() { checkpoint.tensors.append(("optimizer.\(name)", tensor)) }
@@ -201,7 +211,7 @@ public final class DQNAgent: Agent {
                                     onlineDropout: onlineNetwork.dropoutLayers.map(\.generator),
                                     targetDropout: targetNetwork.dropoutLayers.map(\.generator), config: config),
                               forKey: "dqn")
-        if config.saveReplayBuffer { checkpoint.attachments["replay"] = try replayBuffer.safeTensorsFile() }
+        if config.saveReplayBuffer && !policyOnly { checkpoint.attachments["replay"] = try replayBuffer.safeTensorsFile() }
         return checkpoint
     }
 
