@@ -1,6 +1,7 @@
 import Agents
 import Environments
 import Networks
+import Randomness
 import XCTest
 
 final class DQNPresetTests: XCTestCase {
@@ -102,5 +103,56 @@ final class DQNPresetTests: XCTestCase {
         XCTAssertThrowsError(try DQNAgent.make(config: .atari, environment: make("CartPole-v1"))) { error in
             XCTAssertTrue("\(error)".contains("use preprocessing none"), "\(error)")
         }
+    }
+}
+
+/// Byte frames of 84x84 whose brightness says which of 4 actions pays: the shape and type
+/// of preprocessed Atari frames, small enough to train on in a test.
+private final class BrightnessFrames: Environment {
+    let observationSpace = Space.box(low: 0, high: 255, shape: [84, 84], scalarType: .uint8)
+    let actionSpace = Space.discrete(4)
+    var id: String { "BrightnessFrames" }
+    private var generator = RandomGenerator(seed: 0)
+    private var target = 0, t = 0
+
+    private func frame() -> Observation {
+        target = Int(generator.next() % 4)
+        return .uint8([UInt8](repeating: UInt8(40 + 60 * target), count: 84 * 84), shape: [84, 84])
+    }
+
+    func reset(seed: UInt64?, options: [String: Double]) throws -> (observation: Observation, info: Info) {
+        if let seed { generator = RandomGenerator(seed: seed) }
+        t = 0
+        return (frame(), Info())
+    }
+
+    func step(_ action: Action) throws -> Step {
+        guard case let .discrete(a) = action else { throw EnvironmentError.invalidAction(id: id, reason: "\(action)") }
+        let reward: Double = a == target ? 1 : 0
+        t += 1
+        return Step(observation: frame(), reward: reward, terminated: false, truncated: t == 20, info: Info())
+    }
+}
+
+final class DQNAtariPresetTests: XCTestCase {
+    /// The atari preset on FrameStack's [4, 84, 84] byte stacks: the buffer stores one frame
+    /// per step, the Nature CNN reads the channels-first stacks, and training runs.
+    func testAtariPresetTrainsOnStackedByteFramesStoredOnce() throws {
+        var config = DQNConfig.atari
+        config.bufferSize = 400
+        config.learningStarts = 64
+        config.batchSize = 32
+        config.stepsPerIteration = 100
+        config.seed = 1
+        let environment = FrameStack(BrightnessFrames(), stackSize: 4)
+        let agent = try DQNAgent.make(config: config, environment: environment)
+        XCTAssertEqual(agent.replayBuffer.frameStack, 4)
+        XCTAssertEqual(agent.replayBuffer.frameSize, 84 * 84, "one frame stored per step, not four")
+        let report = try agent.trainIteration()
+        XCTAssertGreaterThan(agent.gradientUpdates, 5)
+        XCTAssertTrue(report.scalars["losses/td_loss"].map(\.isFinite) ?? false, "\(report.scalars)")
+        var generator = RandomGenerator(seed: 0)
+        let first = TimeStep(stepType: .first, reward: 0, discount: 1, observation: try environment.reset(seed: 3).observation)
+        XCTAssertNoThrow(try agent.policy.action(for: first, state: nil, using: &generator))
     }
 }

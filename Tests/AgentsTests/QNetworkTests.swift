@@ -147,6 +147,44 @@ final class QNetworkTests: XCTestCase {
         print(String(format: "Nature CNN batch-1 acting: %.2f ms", actMs))
     }
 
+    /// Channels-first stacks (FrameStack's [4, h, w]) give the Q-values a channels-last
+    /// network with the same weights gives the transposed observation, on every input path.
+    func testChannelsFirstInputMovesChannelsLast() throws {
+        let (c, h, w) = (4, 12, 10)
+        var config = QNetworkConfig(preprocessing: .scaleBytes, convLayerParams: [.init(filters: 3, kernelSize: 3, stride: 2)],
+                                    fcLayerParams: [8])
+        var generator = RandomGenerator(seed: 5)
+        let last = try QNetwork(config: config, observationSpace: .box(low: 0, high: 255, shape: [h, w, c], scalarType: .uint8),
+                                actionSpace: .discrete(3), generator: &generator)
+        config.inputLayout = .channelsFirst
+        let first = try QNetwork(config: config, observationSpace: .box(low: 0, high: 255, shape: [c, h, w], scalarType: .uint8),
+                                 actionSpace: .discrete(3), generator: &generator)
+        first.copyWeights(from: last)
+        XCTAssertEqual(first.inputShape, [c, h, w])
+        let batch = 2
+        let chw = (0..<(batch * c * h * w)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        var hwc = chw
+        for b in 0..<batch {
+            for ch in 0..<c { for p in 0..<(h * w) { hwc[b * c * h * w + p * c + ch] = chw[b * c * h * w + ch * h * w + p] } }
+        }
+        let expected = hwc.withUnsafeBufferPointer { last.qValues(bytes: $0, batch: batch) }
+        let fromBytes = chw.withUnsafeBufferPointer { first.qValues(bytes: $0, batch: batch) }
+        let fromFloats = first.qValues(Tensor(shape: [batch, c, h, w], scalars: chw.map(Float.init)))
+        let fromObservations = try first.qValues(observations: [.uint8(Array(chw[0..<(c * h * w)]), shape: [c, h, w]),
+                                                                .uint8(Array(chw[(c * h * w)...]), shape: [c, h, w])])
+        for result in [fromBytes, fromFloats, fromObservations] {
+            XCTAssertTrue(result.isApproximatelyEqual(to: expected, tolerance: 1e-5), "\(result.scalars) vs \(expected.scalars)")
+        }
+        let acted = Array(try first.qValues(for: .uint8(Array(chw[(c * h * w)...]), shape: [c, h, w])))
+        assertClose(acted, (0..<3).map { expected[1, $0] }, accuracy: 1e-5)
+        var vector = QNetworkConfig(inputLayout: .channelsFirst)
+        vector.convLayerParams = [.init(filters: 2, kernelSize: 1)]
+        XCTAssertThrowsError(try QNetwork(config: vector, observationSpace: .box(low: 0, high: 1, shape: [4]), actionSpace: .discrete(2),
+                                          generator: &generator)) { error in
+            XCTAssertTrue("\(error)".contains("channelsFirst"), "\(error)")
+        }
+    }
+
     /// Acting allocates no tensor storage once warmed up, for every preset, with dueling
     /// and dropout layers in the network too.
     func testActingAllocatesNoTensors() throws {

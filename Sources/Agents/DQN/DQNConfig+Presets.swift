@@ -97,7 +97,8 @@ extension DQNConfig {
     }
 
     /// The TF-Agents Atari (Breakout) DQN of *Hands-On Machine Learning* (2nd ed., ch. 18):
-    /// the Nature CNN on 84x84x4 byte frames, TensorFlow's centred RMSprop (lr 2.5e-4, ρ 0.95,
+    /// the Nature CNN on ``FrameStack``'s `[4, 84, 84]` byte frames (stored once each in the
+    /// replay buffer), TensorFlow's centred RMSprop (lr 2.5e-4, ρ 0.95,
     /// ε 1e-5 under the square root), ε-greedy decaying from 1 to 0.01 over 250,000 steps
     /// (a `PolynomialDecay` of power 1), a gradient step every 4 steps, a hard target update
     /// every 2,000 gradient steps (8,000 environment steps), Huber loss, γ 0.99, a replay of
@@ -106,6 +107,7 @@ extension DQNConfig {
     public static var atari: DQNConfig {
         var config = DQNConfig()
         config.network = .natureCNN
+        config.network.inputLayout = .channelsFirst
         config.optimizer = .rmsprop
         config.learningRate = 2.5e-4
         config.rmspropRho = 0.95

@@ -29,7 +29,10 @@ public final class QNetwork: Module {
     public let observationSpace: Space
     /// The number of actions, the width of the output.
     public let actionCount: Int
-    /// The shape of one observation as the network reads it (no batch axis).
+    /// The shape of one observation as the network takes it (no batch axis): the
+    /// observation space's shape (one-hot width for discrete spaces). With
+    /// ``QNetworkConfig/InputLayout/channelsFirst`` it is `[channels, height, width]` and the
+    /// network moves the channels last before its first convolution.
     public let inputShape: [Int]
     /// The factor observations are multiplied by before the first layer (1/255 with
     /// ``QNetworkConfig/Preprocessing/scaleBytes``, 1 otherwise).
@@ -42,6 +45,10 @@ public final class QNetwork: Module {
     private let encoder: ObservationEncoder
     private let plan: InferencePlan
     private let input: UnsafeMutablePointer<Float>
+    /// `(channels, height, width)` when observations come channels first.
+    private let channelsFirst: (c: Int, h: Int, w: Int)?
+    /// Scratch for one observation before its channels move last (acting path).
+    private let staging: UnsafeMutablePointer<Float>
 
     /// Builds the network with fresh weights drawn from `generator` (dropout masks get
     /// their own generator split from it). Throws when the action space is not discrete,
@@ -61,8 +68,17 @@ public final class QNetwork: Module {
             throw QNetworkError.invalidConfiguration("preprocessing scaleBytes divides bytes by 255, but observations "
                 + "come from \(observationSpace); use preprocessing none")
         }
-        let layers = try Self.makeLayers(config: config, inputShape: encoder.featureShape, actionCount: n,
-                                         generator: &generator)
+        var bodyShape = encoder.featureShape
+        var channelsFirst: (c: Int, h: Int, w: Int)?
+        if config.inputLayout == .channelsFirst && !config.convLayerParams.isEmpty {
+            guard bodyShape.count == 3 else {
+                throw QNetworkError.invalidConfiguration("inputLayout channelsFirst needs [channels, height, width] "
+                    + "observations, got shape \(bodyShape); use channelsLast or reshape the observations")
+            }
+            channelsFirst = (bodyShape[0], bodyShape[1], bodyShape[2])
+            bodyShape = [bodyShape[1], bodyShape[2], bodyShape[0]]
+        }
+        let layers = try Self.makeLayers(config: config, inputShape: bodyShape, actionCount: n, generator: &generator)
         self.config = config
         self.observationSpace = observationSpace
         self.encoder = encoder
@@ -71,11 +87,16 @@ public final class QNetwork: Module {
         inputScale = config.preprocessing == .scaleBytes ? 1 / 255 : 1
         body = Sequential(layers)
         dropoutLayers = layers.compactMap { $0 as? Dropout }
-        plan = InferencePlan(body, inputShape: inputShape, maxBatch: 1)
+        self.channelsFirst = channelsFirst
+        plan = InferencePlan(body, inputShape: bodyShape, maxBatch: 1)
         input = .allocate(capacity: max(encoder.featureCount, 1))
+        staging = .allocate(capacity: channelsFirst == nil ? 1 : encoder.featureCount)
     }
 
-    deinit { input.deallocate() }
+    deinit {
+        input.deallocate()
+        staging.deallocate()
+    }
 
     /// The network's only child, `body`.
     public var children: [(name: String, module: any Module)] { [(name: "body", module: body)] }
@@ -94,6 +115,17 @@ public final class QNetwork: Module {
     public func qValues(_ observations: Tensor) -> Tensor {
         precondition(observations.rank == inputShape.count + 1 && Array(observations.shape.dropFirst()) == inputShape,
                      "QNetwork.qValues: observations must be [batch] + \(inputShape), got \(observations.shape)")
+        if channelsFirst != nil {
+            let batch = observations.shape[0]
+            var x = Tensor(uninitializedShape: [batch] + bodyShape)
+            let scale = inputScale
+            observations.withUnsafeBufferPointer { source in
+                x.withUnsafeMutableBufferPointer { out in
+                    moveChannelsLast(batch: batch, scale: scale, { source[$0] }, into: out.baseAddress!)
+                }
+            }
+            return body(x)
+        }
         return body(inputScale == 1 ? observations : observations * inputScale)
     }
 
@@ -103,10 +135,14 @@ public final class QNetwork: Module {
         let per = Tensor.count(of: inputShape)
         precondition(batch > 0 && bytes.count == batch * per,
                      "QNetwork.qValues: \(bytes.count) bytes for \(batch) observations of \(inputShape)")
-        var x = Tensor(uninitializedShape: [batch] + inputShape)
+        var x = Tensor(uninitializedShape: [batch] + bodyShape)
         let scale = inputScale
         x.withUnsafeMutableBufferPointer { out in
-            for i in 0..<bytes.count { out[i] = Float(bytes[i]) * scale }
+            if channelsFirst != nil {
+                moveChannelsLast(batch: batch, scale: scale, { Float(bytes[$0]) }, into: out.baseAddress!)
+            } else {
+                for i in 0..<bytes.count { out[i] = Float(bytes[i]) * scale }
+            }
         }
         return body(x)
     }
@@ -116,7 +152,7 @@ public final class QNetwork: Module {
     public func qValues(observations: [Observation]) throws -> Tensor {
         precondition(!observations.isEmpty, "QNetwork.qValues: no observations")
         let per = encoder.featureCount
-        var x = Tensor(uninitializedShape: [observations.count] + inputShape)
+        var x = Tensor(uninitializedShape: [observations.count] + bodyShape)
         try x.withUnsafeMutableBufferPointer { out in
             for (i, observation) in observations.enumerated() { try encode(observation, into: out.baseAddress! + i * per) }
         }
@@ -140,9 +176,37 @@ public final class QNetwork: Module {
 
     // MARK: - Private
 
+    /// The shape `body` reads: `inputShape`, with the channels moved last when they come first.
+    private var bodyShape: [Int] {
+        channelsFirst.map { [$0.h, $0.w, $0.c] } ?? inputShape
+    }
+
+    /// Writes `batch` observations laid out `[c, h, w]` (element `i` read by `value(i)`) as
+    /// `[h, w, c]`, times `scale`, at `destination`.
+    private func moveChannelsLast(batch: Int, scale: Float, _ value: (Int) -> Float,
+                                  into destination: UnsafeMutablePointer<Float>) {
+        guard let (c, h, w) = channelsFirst else { return }
+        let plane = h * w, per = c * plane
+        for b in 0..<batch {
+            let source = b * per
+            let out = destination + b * per
+            for channel in 0..<c {
+                for pixel in 0..<plane { out[pixel * c + channel] = value(source + channel * plane + pixel) * scale }
+            }
+        }
+    }
+
     /// Writes the network input of `observation`: bytes times `inputScale`, anything else as
-    /// ``ObservationEncoder`` encodes it (its byte scaling is never used here).
+    /// ``ObservationEncoder`` encodes it (its byte scaling is never used here); with the
+    /// channels moved last when they come first.
     private func encode(_ observation: Observation, into destination: UnsafeMutablePointer<Float>) throws {
+        guard channelsFirst != nil else { return try encodeAsGiven(observation, into: destination) }
+        try encodeAsGiven(observation, into: staging)
+        let staged = staging
+        moveChannelsLast(batch: 1, scale: 1, { staged[$0] }, into: destination)
+    }
+
+    private func encodeAsGiven(_ observation: Observation, into destination: UnsafeMutablePointer<Float>) throws {
         if case .box(_, _, _, .uint8) = observationSpace {
             guard case let .uint8(values, _) = observation, values.count == encoder.featureCount else {
                 throw QNetworkError.unsupportedSpace("observation \(observation.description.prefix(80)) of shape "

@@ -52,8 +52,19 @@ public struct QNetworkConfig: Codable, Sendable, Equatable {
         case max
     }
 
+    /// Where the channel axis of image observations is.
+    public enum InputLayout: String, Codable, Sendable, CaseIterable {
+        /// `[height, width, channels]`, as Keras and TF-Agents read images (and MinAtar gives them).
+        case channelsLast
+        /// `[channels, height, width]`, as ``Environments/FrameStack`` stacks 2-D frames
+        /// (`[4, 84, 84]`) and PyTorch reads images; the network moves the channels last.
+        case channelsFirst
+    }
+
     /// What observations go through first.
     public var preprocessing: Preprocessing
+    /// The axis order of image observations (only convolutions care).
+    public var inputLayout: InputLayout
     /// Convolutions applied in order to `[height, width, channels]` observations.
     public var convLayerParams: [ConvLayer]
     /// Widths of the hidden fully connected layers.
@@ -74,8 +85,9 @@ public struct QNetworkConfig: Codable, Sendable, Equatable {
     /// in its DQN tutorial, ReLU, no dropout, no dueling).
     public init(preprocessing: Preprocessing = .none, convLayerParams: [ConvLayer] = [], fcLayerParams: [Int] = [75],
                 activation: Activation = .relu, dropoutRate: Float = 0, dueling: Dueling = .off,
-                kernelInitializer: Initializer = .glorotUniform) {
+                kernelInitializer: Initializer = .glorotUniform, inputLayout: InputLayout = .channelsLast) {
         self.preprocessing = preprocessing
+        self.inputLayout = inputLayout
         self.convLayerParams = convLayerParams
         self.fcLayerParams = fcLayerParams
         self.activation = activation
@@ -95,11 +107,32 @@ public struct QNetworkConfig: Codable, Sendable, Equatable {
 
     /// The Nature DQN network (Mnih et al. 2015): 32@8x8 stride 4, 64@4x4 stride 2,
     /// 64@3x3 stride 1, 512 hidden units, on 84x84x4 stacked byte frames scaled by 1/255.
+    /// Set `inputLayout` to `.channelsFirst` for ``Environments/FrameStack``'s `[4, 84, 84]`
+    /// (the `atari` DQN preset does).
     public static let natureCNN = QNetworkConfig(
         preprocessing: .scaleBytes,
         convLayerParams: [ConvLayer(filters: 32, kernelSize: 8, stride: 4), ConvLayer(filters: 64, kernelSize: 4, stride: 2),
                           ConvLayer(filters: 64, kernelSize: 3, stride: 1)],
         fcLayerParams: [512])
+
+    enum CodingKeys: String, CodingKey {
+        case preprocessing, inputLayout, convLayerParams, fcLayerParams, activation, dropoutRate, dueling, kernelInitializer
+    }
+
+    /// Missing keys take the defaults of ``init(preprocessing:convLayerParams:fcLayerParams:activation:dropoutRate:dueling:kernelInitializer:inputLayout:)``,
+    /// so configurations written before a key existed still read.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = QNetworkConfig()
+        preprocessing = try c.decodeIfPresent(Preprocessing.self, forKey: .preprocessing) ?? d.preprocessing
+        inputLayout = try c.decodeIfPresent(InputLayout.self, forKey: .inputLayout) ?? d.inputLayout
+        convLayerParams = try c.decodeIfPresent([ConvLayer].self, forKey: .convLayerParams) ?? d.convLayerParams
+        fcLayerParams = try c.decodeIfPresent([Int].self, forKey: .fcLayerParams) ?? d.fcLayerParams
+        activation = try c.decodeIfPresent(Activation.self, forKey: .activation) ?? d.activation
+        dropoutRate = try c.decodeIfPresent(Float.self, forKey: .dropoutRate) ?? d.dropoutRate
+        dueling = try c.decodeIfPresent(Dueling.self, forKey: .dueling) ?? d.dueling
+        kernelInitializer = try c.decodeIfPresent(Initializer.self, forKey: .kernelInitializer) ?? d.kernelInitializer
+    }
 
     /// The first problem with this description, or nil when it can be built: sizes must be
     /// positive and the dropout rate in [0, 1).
