@@ -22,6 +22,15 @@ public struct JSONLine: CustomStringConvertible, Sendable {
         fields.append((key, "[" + values.map(String.init).joined(separator: ", ") + "]"))
     }
 
+    /// `<key>_median`, `<key>_min` and `<key>_max` of measurements over seeds or repetitions
+    /// (non-finite values left out).
+    public mutating func addSpread(_ key: String, _ values: [Double], digits: Int = 3) {
+        let finite = values.filter(\.isFinite).sorted()
+        add("\(key)_median", finite.isEmpty ? .nan : Measurement(runs: finite).median, digits: digits)
+        add("\(key)_min", finite.first ?? .nan, digits: digits)
+        add("\(key)_max", finite.last ?? .nan, digits: digits)
+    }
+
     public var description: String {
         "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
     }

@@ -65,13 +65,9 @@ public enum ReinforceBenchmarks {
         summary.add("seeds", options.seeds.count)
         summary.add("iterations", options.iterations)
         let medianWall = median(walls)
-        summary.add("train_wall_s_median", medianWall, digits: 4)
-        summary.add("train_wall_s_min", walls.min() ?? .nan, digits: 4)
-        summary.add("train_wall_s_max", walls.max() ?? .nan, digits: 4)
+        summary.addSpread("train_wall_s", walls, digits: 4)
         summary.add("last10_iter_mean_return_per_seed", lastMeans, digits: 1)
-        summary.add("last10_iter_mean_return_median", median(lastMeans), digits: 1)
-        summary.add("last10_iter_mean_return_min", lastMeans.min() ?? .nan, digits: 1)
-        summary.add("last10_iter_mean_return_max", lastMeans.max() ?? .nan, digits: 1)
+        summary.addSpread("last10_iter_mean_return", lastMeans, digits: 1)
         if options.iterations == 150 {
             // Recorded, not measured side by side: see shared/anchors/README.md.
             summary.add("tf2_anchor_wall_s", [tensorFlowAnchorSeconds.lowerBound, tensorFlowAnchorSeconds.upperBound], digits: 0)
