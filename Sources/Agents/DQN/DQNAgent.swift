@@ -13,7 +13,7 @@ import Tensors
 /// takes `gradientSteps` minibatch steps on `loss(Q(s, a), r + γ^m (1 − terminated) Q_target(s', a*))`,
 /// as Stable-Baselines3's `DQN` schedules them. Before `learningStarts` actions are uniformly
 /// random; then ε-greedy with ε from ``DQNConfig/epsilon`` of the environment steps (or of
-/// the finished episodes). ``DQNConfig/presets`` holds the published settings.
+/// the finished episodes). The published settings are presets such as ``DQNConfig/rlZooAcrobot``.
 public final class DQNAgent: Agent {
     public static let algorithmName = "dqn"
 
