@@ -69,6 +69,10 @@ public final class Driver {
     /// Whether copy `copy` is in the middle of an episode.
     public func isInEpisode(_ copy: Int) -> Bool { current[copy] != nil }
 
+    /// The observation copy `copy` acts on next, or nil between episodes (the next episode
+    /// starts, and is reset, at the next step): what an n-step learner bootstraps from.
+    public func currentObservation(of copy: Int) -> Observation? { current[copy]?.observation }
+
     private func startEpisode(in copy: Int) throws {
         let episode = episodesStarted[copy]
         let resetSeed: UInt64?

@@ -15,6 +15,11 @@ enum BuiltinAlgorithms {
                            defaultConfig: DQNConfig(), defaultTotalSteps: 50_000, presets: dqnPresets) { config, context in
                 try DQNAgent.make(config: config, environment: try context.makeEnvironment())
             },
+            AlgorithmEntry(name: A2CAgent.algorithmName,
+                           summary: "advantage actor-critic, synchronous (SB3 defaults, 8 environments)",
+                           defaultConfig: A2CConfig(), defaultTotalSteps: 500_000, presets: a2cPresets) { config, context in
+                try A2CAgent.make(config: config) { try context.makeEnvironment() }
+            },
             AlgorithmEntry(name: QLearningAgent.algorithmName,
                            summary: "tabular Q-learning with random, epsilon-greedy or count-based exploration",
                            defaultConfig: QLearningConfig(), defaultTotalSteps: 200_000) { config, context in
@@ -35,6 +40,15 @@ enum BuiltinAlgorithms {
                            defaultConfig: RandomSearchConfig(), defaultIterations: 20) { config, context in
                 try RandomSearchAgent.make(config: config, environment: try context.makeEnvironment())
             },
+        ]
+    }
+
+    static var a2cPresets: [AlgorithmPreset] {
+        [
+            AlgorithmPreset(name: "rl-zoo-cartpole", summary: "RL Zoo's CartPole-v1 A2C (SB3 defaults, 8 environments), 500k steps",
+                            config: A2CConfig(), tunedFor: ["CartPole-v1"], totalSteps: 500_000),
+            AlgorithmPreset(name: "tutorial", summary: "the TF2 A2C tutorial: 1 environment, 32-step batches, 1,000 updates",
+                            config: A2CConfig.tutorial, tunedFor: ["CartPole-v0"], totalSteps: 32_000),
         ]
     }
 

@@ -26,6 +26,10 @@ final class PresetAndEvaluationTests: XCTestCase {
         XCTAssertEqual(minAtar.preset, "minatar", "a trailing * matches every MinAtar game")
         XCTAssertNil(try registry.resolve(algorithm: "dqn", env: "LunarLander-v3").preset, "no preset where none is tuned")
         XCTAssertNil(try registry.resolve(algorithm: "reinforce", env: "CartPole-v1").preset)
+        let tutorial = try registry.resolve(algorithm: "a2c", env: "CartPole-v0")
+        XCTAssertEqual(tutorial.preset, "tutorial")
+        XCTAssertEqual(tutorial.totalSteps, 32_000, "1,000 updates of 32 steps")
+        XCTAssertEqual(try tutorial.agent.decode(A2CConfig.self).nEnvs, 1)
     }
 
     func testANamedPresetBringsItsBudgetAndEnvironmentOptions() throws {

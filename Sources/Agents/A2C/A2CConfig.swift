@@ -1,0 +1,130 @@
+import Networks
+
+/// Hyperparameters of ``A2CAgent``, named as Stable-Baselines3's `A2C` names them (in
+/// camelCase). The defaults are SB3's (RMSprop 7e-4 with α 0.99 and ε 1e-5, 5 steps per
+/// update, γ 0.99, GAE λ 1, i.e. n-step returns, value coefficient 0.5, no entropy bonus,
+/// gradient norm 0.5, separate 64-64 tanh networks for the policy and the value with
+/// orthogonal initialisation) with RL Zoo's 8 environments for CartPole-v1.
+public struct A2CConfig: Codable, Sendable, Equatable {
+    /// Environment copies stepped together.
+    public var nEnvs = 8
+    /// Steps of each copy per update.
+    public var nSteps = 5
+    public var learningRate: Double = 7e-4
+    public var gamma: Double = 0.99
+    /// GAE λ; 1 gives the n-step bootstrapped returns of the A3C paper.
+    public var gaeLambda: Double = 1
+    public var entCoef: Double = 0
+    public var vfCoef: Double = 0.5
+    /// Clip gradients to this global norm; nil: no clipping.
+    public var maxGradNorm: Double? = 0.5
+    /// Standardise the advantages of each update.
+    public var normalizeAdvantage = false
+    /// RMSprop's decay ρ (PyTorch's `alpha`) and ε, and where ε goes (see ``RMSprop``).
+    public var rmspropRho: Double = 0.99
+    public var rmspropEpsilon: Double = 1e-5
+    public var rmspropEpsilonInsideSquareRoot = false
+    /// Hidden widths of the policy network and of the value network (SB3's `net_arch`).
+    public var policyLayers: [Int] = [64, 64]
+    public var valueLayers: [Int] = [64, 64]
+    public var activation: Activation = .tanh
+    /// SB3's orthogonal initialisation (gain √2 for hidden layers, 0.01 for the policy
+    /// output, 1 for the value output, zero biases); false: Keras' Glorot uniform.
+    public var orthogonalInit = true
+    /// An iteration runs at least this many environment steps (whole updates).
+    public var stepsPerIteration = 1_000
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    /// The A2C of the 2019 TensorFlow 2 tutorial the anchors time: one environment, 32-step
+    /// batches, separate 128-unit ReLU networks (Keras initialisation), Keras' RMSprop
+    /// (lr 7e-4, ρ 0.9, ε 1e-7 under the root), value coefficient 0.5, entropy 1e-4, γ 0.99,
+    /// no gradient clipping; 1,000 updates on CartPole-v0.
+    public static var tutorial: A2CConfig {
+        var config = A2CConfig()
+        config.nEnvs = 1
+        config.nSteps = 32
+        config.policyLayers = [128]
+        config.valueLayers = [128]
+        config.activation = .relu
+        config.orthogonalInit = false
+        config.rmspropRho = 0.9
+        config.rmspropEpsilon = 1e-7
+        config.rmspropEpsilonInsideSquareRoot = true
+        config.entCoef = 1e-4
+        config.maxGradNorm = nil
+        config.stepsPerIteration = 320
+        return config
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case nEnvs, nSteps, learningRate, gamma, gaeLambda, entCoef, vfCoef, maxGradNorm, normalizeAdvantage, rmspropRho,
+             rmspropEpsilon, rmspropEpsilonInsideSquareRoot, policyLayers, valueLayers, activation, orthogonalInit,
+             stepsPerIteration, seed
+    }
+
+    /// Missing keys take their defaults, so a file only needs the values it changes.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        var d = A2CConfig()
+        func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+            if let decoded = try c.decodeIfPresent(T.self, forKey: key) { value = decoded }
+        }
+        try read(.nEnvs, &d.nEnvs); try read(.nSteps, &d.nSteps); try read(.learningRate, &d.learningRate)
+        try read(.gamma, &d.gamma); try read(.gaeLambda, &d.gaeLambda); try read(.entCoef, &d.entCoef)
+        try read(.vfCoef, &d.vfCoef)
+        if c.contains(.maxGradNorm) { d.maxGradNorm = try c.decodeIfPresent(Double.self, forKey: .maxGradNorm) }
+        try read(.normalizeAdvantage, &d.normalizeAdvantage); try read(.rmspropRho, &d.rmspropRho)
+        try read(.rmspropEpsilon, &d.rmspropEpsilon); try read(.rmspropEpsilonInsideSquareRoot, &d.rmspropEpsilonInsideSquareRoot)
+        try read(.policyLayers, &d.policyLayers); try read(.valueLayers, &d.valueLayers); try read(.activation, &d.activation)
+        try read(.orthogonalInit, &d.orthogonalInit); try read(.stepsPerIteration, &d.stepsPerIteration)
+        try read(.seed, &d.seed)
+        self = d
+    }
+
+    /// Every key, `maxGradNorm` as null when unset, so a dumped config shows all of them.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(nEnvs, forKey: .nEnvs); try c.encode(nSteps, forKey: .nSteps)
+        try c.encode(learningRate, forKey: .learningRate); try c.encode(gamma, forKey: .gamma)
+        try c.encode(gaeLambda, forKey: .gaeLambda); try c.encode(entCoef, forKey: .entCoef); try c.encode(vfCoef, forKey: .vfCoef)
+        try c.encode(maxGradNorm, forKey: .maxGradNorm); try c.encode(normalizeAdvantage, forKey: .normalizeAdvantage)
+        try c.encode(rmspropRho, forKey: .rmspropRho); try c.encode(rmspropEpsilon, forKey: .rmspropEpsilon)
+        try c.encode(rmspropEpsilonInsideSquareRoot, forKey: .rmspropEpsilonInsideSquareRoot)
+        try c.encode(policyLayers, forKey: .policyLayers); try c.encode(valueLayers, forKey: .valueLayers)
+        try c.encode(activation, forKey: .activation); try c.encode(orthogonalInit, forKey: .orthogonalInit)
+        try c.encode(stepsPerIteration, forKey: .stepsPerIteration); try c.encode(seed, forKey: .seed)
+    }
+
+    /// Throws ``A2CError/invalidConfiguration(_:)`` naming the first value out of range.
+    public func validate() throws {
+        func check(_ condition: Bool, _ reason: @autoclosure () -> String) throws {
+            if !condition { throw A2CError.invalidConfiguration(reason()) }
+        }
+        try check(nEnvs > 0, "nEnvs must be positive, got \(nEnvs)")
+        try check(nSteps > 0, "nSteps must be positive, got \(nSteps)")
+        try check(learningRate > 0 && learningRate.isFinite, "learningRate must be positive, got \(learningRate)")
+        try check(gamma >= 0 && gamma <= 1, "gamma must lie in [0, 1], got \(gamma)")
+        try check(gaeLambda >= 0 && gaeLambda <= 1, "gaeLambda must lie in [0, 1], got \(gaeLambda)")
+        try check(entCoef.isFinite && vfCoef.isFinite && vfCoef >= 0, "entCoef and vfCoef must be finite (vfCoef 0 or more)")
+        try check(maxGradNorm.map { $0 > 0 } ?? true, "maxGradNorm must be positive or null, got \(String(describing: maxGradNorm))")
+        try check(rmspropRho >= 0 && rmspropRho < 1, "rmspropRho must lie in [0, 1), got \(rmspropRho)")
+        try check(rmspropEpsilon >= 0 && rmspropEpsilon.isFinite, "rmspropEpsilon must be 0 or more, got \(rmspropEpsilon)")
+        try check((policyLayers + valueLayers).allSatisfy { $0 > 0 }, "policyLayers and valueLayers must hold positive widths")
+        try check(stepsPerIteration > 0, "stepsPerIteration must be positive, got \(stepsPerIteration)")
+    }
+}
+
+/// Why an A2C agent cannot be built.
+public enum A2CError: Error, Equatable, CustomStringConvertible {
+    case invalidConfiguration(String)
+    case unsupportedEnvironment(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidConfiguration(reason): return "A2C configuration: \(reason)"
+        case let .unsupportedEnvironment(reason): return "A2C cannot train here: \(reason)"
+        }
+    }
+}
