@@ -1,0 +1,34 @@
+import ArgumentParser
+import BenchmarkSuites
+import Foundation
+
+/// `swiftrl bench a2c`: the TF2 tutorial's A2C and SB3's default A2C, timed as the anchors time them.
+struct BenchA2C: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "a2c",
+        abstract: "A2C: the TF2 tutorial setup (32k steps, CartPole-v0) and SB3's 8-environment default (100k steps), per seed, with ratios to the anchors.",
+        discussion: """
+            Compare with ../shared/anchors/a2c_cartpole_tf2.py --impl tffunc (15-19 s here) and \
+            sb3_cartpole.py --algo a2c (7.9 s), run in the same sitting.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Workloads, comma-separated.", valueName: "tutorial,sb3"))
+    var workloads = "tutorial,sb3"
+
+    @Option(help: ArgumentHelp("Seeds, comma-separated or a range like 1..5.", valueName: "seeds"))
+    var seeds = "1..5"
+
+    func run() throws {
+        let chosen = try workloads.split(separator: ",").map { name -> ActorCriticBenchmarks.Workload in
+            guard let workload = ActorCriticBenchmarks.Workload(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown workload '\(name)'; choose from "
+                    + ActorCriticBenchmarks.Workload.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return workload
+        }
+        try ActorCriticBenchmarks.run(workloads: chosen, seeds: try TrainCommand.parseSeeds(seeds)) { line in
+            FileHandle.standardOutput.write(Data((line.description + "\n").utf8))
+        }
+    }
+}
