@@ -18,6 +18,7 @@
 
 typedef float v16f __attribute__((ext_vector_type(16)));
 typedef float v8f __attribute__((ext_vector_type(8)));
+typedef int v16i __attribute__((ext_vector_type(16)));
 
 // ---- One instantiation of kernels_impl.h per ISA level ----
 
@@ -205,6 +206,8 @@ void srl_binary(int op, const float *a, long aStep, const float *b, long bStep, 
 }
 
 void srl_relu(const float *x, float *out, long n) { SRL_DISPATCH(relu(x, out, n)) }
+void srl_tanh(const float *x, float *out, long n) { SRL_DISPATCH(tanh(x, out, n)) }
+void srl_tanh_backward(const float *g, const float *y, float *out, long n) { SRL_DISPATCH(tanh_backward(g, y, out, n)) }
 
 void srl_relu_backward(const float *g, const float *y, float *out, long n) {
     SRL_DISPATCH(relu_backward(g, y, out, n))

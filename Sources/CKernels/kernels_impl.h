@@ -420,5 +420,53 @@ static SRL_ATTR void SRL_FN(relu_backward)(const float *g, const float *y, float
     for (; i < n; i++) out[i] = y[i] > 0.0f ? g[i] : 0.0f;
 }
 
+// e^t for t in [0, 88] (Cephes' expf: a degree-6 polynomial on t − n ln 2, times 2^n).
+SRL_INLINE v16f SRL_FN(exp16)(v16f t) {
+    v16f n = __builtin_elementwise_floor(t * 1.44269504088896341f + 0.5f);
+    v16f r = t - n * 0.693359375f + n * 2.12194440e-4f;
+    v16f p = ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r
+              + 1.6666665459e-1f) * r + 5.0000001201e-1f;
+    v16f y = p * r * r + r + 1.0f;
+    v16i bits = (__builtin_convertvector(n, v16i) + 127) << 23;
+    v16f scale;
+    __builtin_memcpy(&scale, &bits, sizeof scale);
+    return y * scale;
+}
+
+// tanh as Cephes' tanhf computes it: an odd polynomial below |x| = 0.625, 1 − 2/(e^2|x| + 1)
+// above (saturating to ±1), within a few float ulps of libm's tanhf.
+SRL_INLINE v16f SRL_FN(tanh16)(v16f x) {
+    v16f ax = __builtin_elementwise_abs(x);
+    v16f z = x * x;
+    v16f small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) * z
+                  - 3.33332819422e-1f) * z * x + x;
+    v16f e = SRL_FN(exp16)(__builtin_elementwise_min(ax + ax, (v16f)88.0f));
+    v16f large = 1.0f - 2.0f / (e + 1.0f);
+    large = x < 0.0f ? -large : large;
+    v16f y = ax < 0.625f ? small : large;
+    // NaN stays NaN, so a diverging network shows it.
+    return x == x ? y : x;
+}
+
+static SRL_ATTR void SRL_FN(tanh)(const float *x, float *out, long n) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) SRL_FN(store)(out + i, SRL_FN(tanh16)(SRL_FN(load)(x + i)));
+    if (i < n) {
+        float tail[16] = {0};
+        for (long j = i; j < n; j++) tail[j - i] = x[j];
+        v16f y = SRL_FN(tanh16)(SRL_FN(load)(tail));
+        for (long j = i; j < n; j++) out[j] = y[j - i];
+    }
+}
+
+// Gradient of tanh from its output: g (1 − y²).
+static SRL_ATTR void SRL_FN(tanh_backward)(const float *g, const float *y, float *out, long n) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        v16f yv = SRL_FN(load)(y + i);
+        SRL_FN(store)(out + i, SRL_FN(load)(g + i) * (1.0f - yv * yv));
+    }
+    for (; i < n; i++) out[i] = g[i] * (1.0f - y[i] * y[i]);
+}
 
 #undef SRL_INLINE

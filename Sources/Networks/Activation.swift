@@ -27,7 +27,7 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
         switch self {
         case .identity: return
         case .relu: for i in 0..<count where values[i] < 0 { values[i] = 0 }
-        case .tanh: for i in 0..<count { values[i] = tanhf(values[i]) }
+        case .tanh: srl_tanh(values, values, count)
         case .sigmoid:
             for i in 0..<count {
                 let x = values[i]

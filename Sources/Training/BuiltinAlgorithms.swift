@@ -20,6 +20,11 @@ enum BuiltinAlgorithms {
                            defaultConfig: A2CConfig(), defaultTotalSteps: 500_000, presets: a2cPresets) { config, context in
                 try A2CAgent.make(config: config) { try context.makeEnvironment() }
             },
+            AlgorithmEntry(name: PPOAgent.algorithmName,
+                           summary: "proximal policy optimisation, clipped (RL Zoo CartPole defaults, 8 environments)",
+                           defaultConfig: PPOConfig(), defaultTotalSteps: 100_000) { config, context in
+                try PPOAgent.make(config: config) { try context.makeEnvironment() }
+            },
             AlgorithmEntry(name: QLearningAgent.algorithmName,
                            summary: "tabular Q-learning with random, epsilon-greedy or count-based exploration",
                            defaultConfig: QLearningConfig(), defaultTotalSteps: 200_000) { config, context in

@@ -72,6 +72,10 @@ void srl_binary(int op, const float *a, long aStep, const float *b, long bStep, 
 
 /// out = max(x, 0).
 void srl_relu(const float *x, float *out, long n);
+/// out = tanh(x), vectorised (Cephes' tanhf; within a few ulps of libm).
+void srl_tanh(const float *x, float *out, long n);
+/// out = g (1 - y^2) (the tanh gradient from its output y).
+void srl_tanh_backward(const float *g, const float *y, float *out, long n);
 /// out = g where y > 0 else 0 (the relu gradient from its output y).
 void srl_relu_backward(const float *g, const float *y, float *out, long n);
 

@@ -1,0 +1,60 @@
+import Agents
+import Environments
+import Networks
+import XCTest
+
+final class PPOAgentTests: XCTestCase {
+    /// RL Zoo's CartPole settings: the greedy policy is far above random within 40k steps
+    /// (full runs, which reach 500 by 100k steps, are in `swiftrl train ppo`).
+    func testLearnsCartPoleFast() throws {
+        var config = PPOConfig()
+        config.seed = 1
+        let agent = try PPOAgent.make(config: config) { try make("CartPole-v1") }
+        while agent.environmentSteps < 40_000 { _ = try agent.trainIteration() }
+        XCTAssertEqual(agent.gradientSteps, agent.environmentSteps / 256 * 20, "one 256-sample minibatch per epoch, 20 epochs")
+        let statistics = EpisodeStatisticsBuffer(bufferSize: 10)
+        try Driver(environment: make("CartPole-v1"), policy: agent.policy, observers: [statistics], seed: 99).run(episodes: 10)
+        XCTAssertGreaterThan(statistics.returns.reduce(0, +) / 10, 150)
+    }
+
+    /// The schedules follow environment steps; a target KL cuts a rollout's epochs short.
+    func testSchedulesAndTargetKL() throws {
+        var config = PPOConfig()
+        config.seed = 2
+        config.stepsPerIteration = 256
+        let agent = try PPOAgent.make(config: config) { try make("CartPole-v1") }
+        let report = try agent.trainIteration()
+        XCTAssertEqual(report.scalars["charts/learning_rate"] ?? 0, 1e-3 * (1 - 256.0 / 100_000), accuracy: 1e-9)
+        XCTAssertEqual(report.scalars["charts/clip_range"] ?? 0, 0.2 * (1 - 256.0 / 100_000), accuracy: 1e-7)
+        XCTAssertEqual(report.scalars["charts/stopped_early"], 0)
+        config.targetKL = 1e-6
+        let stopping = try PPOAgent.make(config: config) { try make("CartPole-v1") }
+        let stopped = try stopping.trainIteration()
+        XCTAssertEqual(stopped.scalars["charts/stopped_early"], 1)
+        XCTAssertLessThan(stopping.gradientSteps, 20, "the epochs stop once the KL passes 1.5 x targetKL")
+    }
+
+    /// Same seed, same diagnostics; a checkpoint restores weights, optimizer and counters.
+    func testDeterminismAndCheckpointRoundTrip() throws {
+        var config = PPOConfig()
+        config.seed = 3
+        config.stepsPerIteration = 512
+        let a = try PPOAgent.make(config: config) { try make("CartPole-v1") }
+        let b = try PPOAgent.make(config: config) { try make("CartPole-v1") }
+        for _ in 0..<2 { XCTAssertEqual(try a.trainIteration().scalars, try b.trainIteration().scalars) }
+        let restored = try PPOAgent.make(config: config) { try make("CartPole-v1") }
+        try restored.restore(from: try a.checkpoint())
+        XCTAssertEqual(restored.gradientSteps, a.gradientSteps)
+        XCTAssertEqual(restored.optimizer.stepCount, a.optimizer.stepCount)
+        for ((name, p), (_, q)) in zip(a.core.policyNetwork.namedParameters, restored.core.policyNetwork.namedParameters) {
+            XCTAssertEqual(p.detachedValue.scalars, q.detachedValue.scalars, name)
+        }
+        XCTAssertThrowsError(try PPOAgent.make(config: config) { try make("Pendulum-v1") }) { error in
+            XCTAssertTrue("\(error)".contains("Discrete"), "\(error)")
+        }
+        config.batchSize = 0
+        XCTAssertThrowsError(try PPOAgent.make(config: config) { try make("CartPole-v1") }) { error in
+            XCTAssertTrue("\(error)".contains("batchSize"), "\(error)")
+        }
+    }
+}
