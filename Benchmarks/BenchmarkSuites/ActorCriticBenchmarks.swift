@@ -2,49 +2,63 @@ import Agents
 import Environments
 import Foundation
 
-/// `swiftrl bench a2c`: A2C timed as the anchors time their peers.
+/// `swiftrl bench a2c`: A2C and PPO timed as the anchors time their peers.
 ///
 /// - `tutorial`: the TF2 A2C tutorial's setup (`A2CConfig.tutorial`, 1,000 updates of 32
 ///   steps on CartPole-v0), beside shared/anchors/a2c_cartpole_tf2.py (15–19 s with
 ///   `tf.function`, 270–322 s as written).
 /// - `sb3`: SB3's default A2C with 8 environments on CartPole-v1 for 100,000 steps, beside
 ///   shared/anchors/sb3_cartpole.py --algo a2c (7.9 s).
+/// - `ppo`: RL Zoo's CartPole-v1 PPO (the `PPOConfig` defaults) for 100,000 steps, beside
+///   sb3_cartpole.py --algo ppo (17.1 s).
 ///
 /// Each run is timed from the agent's creation to its last update, then its greedy policy is
 /// evaluated on 20 episodes.
 public enum ActorCriticBenchmarks {
     public enum Workload: String, CaseIterable, Sendable {
-        case tutorial, sb3
+        case tutorial, sb3, ppo
     }
 
     /// shared/anchors/README.md, this machine.
     public static let tensorFlowFunctionAnchorSeconds: ClosedRange<Double> = 15...19
     public static let stableBaselinesAnchorSeconds = 7.9
+    public static let stableBaselinesPPOAnchorSeconds = 17.1
 
     public static func run(workloads: [Workload], seeds: [UInt64], emit: (JSONLine) -> Void) throws {
         for workload in workloads {
             let (env, steps): (String, Int) = workload == .tutorial ? ("CartPole-v0", 32_000) : ("CartPole-v1", 100_000)
             var walls: [Double] = [], evaluations: [Double] = []
             for seed in seeds {
-                var config = workload == .tutorial ? A2CConfig.tutorial : A2CConfig()
-                config.seed = seed
                 let start = nanoseconds()
-                let agent = try A2CAgent.make(config: config) { try make(env) }
-                while agent.environmentSteps < steps { try agent.update() }
+                let agent: any Agent
+                let updates: () -> Int
+                if workload == .ppo {
+                    var config = PPOConfig()
+                    config.seed = seed
+                    let ppo = try PPOAgent.make(config: config) { try make(env) }
+                    while ppo.environmentSteps < steps { try ppo.update() }
+                    (agent, updates) = (ppo, { ppo.gradientSteps })
+                } else {
+                    var config = workload == .tutorial ? A2CConfig.tutorial : A2CConfig()
+                    config.seed = seed
+                    let a2c = try A2CAgent.make(config: config) { try make(env) }
+                    while a2c.environmentSteps < steps { try a2c.update() }
+                    (agent, updates) = (a2c, { a2c.updates })
+                }
                 let wall = Double(nanoseconds() - start) / 1e9
                 let evaluation = try DQNBenchmarks.meanReturn(agent.policy, env: env, episodes: 20, seed: seed &+ 1_000)
                 walls.append(wall)
                 evaluations.append(evaluation)
-                var line = JSONLine("a2c_\(workload.rawValue)")
+                var line = JSONLine(workload == .ppo ? "ppo_rlzoo" : "a2c_\(workload.rawValue)")
                 line.add("env", env)
                 line.add("seed", Int(seed))
                 line.add("env_steps", agent.environmentSteps)
-                line.add("updates", agent.updates)
+                line.add("gradient_steps", updates())
                 line.add("train_wall_s", wall, digits: 4)
                 line.add("eval_20_episodes_mean_return", evaluation, digits: 1)
                 emit(line)
             }
-            var summary = JSONLine("a2c_\(workload.rawValue)_summary")
+            var summary = JSONLine(workload == .ppo ? "ppo_rlzoo_summary" : "a2c_\(workload.rawValue)_summary")
             summary.add("env", env)
             summary.add("seeds", seeds.count)
             summary.addSpread("train_wall_s", walls, digits: 4)
@@ -58,6 +72,9 @@ public enum ActorCriticBenchmarks {
             case .sb3:
                 summary.add("sb3_anchor_wall_s", stableBaselinesAnchorSeconds, digits: 1)
                 summary.add("speedup_vs_sb3_anchor", stableBaselinesAnchorSeconds / medianWall, digits: 1)
+            case .ppo:
+                summary.add("sb3_anchor_wall_s", stableBaselinesPPOAnchorSeconds, digits: 1)
+                summary.add("speedup_vs_sb3_anchor", stableBaselinesPPOAnchorSeconds / medianWall, digits: 1)
             }
             emit(summary)
         }

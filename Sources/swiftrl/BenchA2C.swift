@@ -6,15 +6,15 @@ import Foundation
 struct BenchA2C: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "a2c",
-        abstract: "A2C: the TF2 tutorial setup (32k steps, CartPole-v0) and SB3's 8-environment default (100k steps), per seed, with ratios to the anchors.",
+        abstract: "A2C (the TF2 tutorial setup, SB3's 8-environment default) and PPO (RL Zoo CartPole, 100k steps) per seed, with ratios to the anchors.",
         discussion: """
             Compare with ../shared/anchors/a2c_cartpole_tf2.py --impl tffunc (15-19 s here) and \
-            sb3_cartpole.py --algo a2c (7.9 s), run in the same sitting.
+            sb3_cartpole.py --algo a2c (7.9 s) and --algo ppo (17.1 s), run in the same sitting.
             """
     )
 
-    @Option(help: ArgumentHelp("Workloads, comma-separated.", valueName: "tutorial,sb3"))
-    var workloads = "tutorial,sb3"
+    @Option(help: ArgumentHelp("Workloads, comma-separated.", valueName: "tutorial,sb3,ppo"))
+    var workloads = "tutorial,sb3,ppo"
 
     @Option(help: ArgumentHelp("Seeds, comma-separated or a range like 1..5.", valueName: "seeds"))
     var seeds = "1..5"
