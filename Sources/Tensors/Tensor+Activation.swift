@@ -11,34 +11,29 @@ import Darwin
 extension Tensor {
     /// max(x, 0).
     public func relu() -> Tensor {
-        let out = Tensor(uninitializedShape: shape)
-        let px = storage.pointer, po = out.storage.pointer
-        CPU.parallelFor(count) { r in srl_relu(px + r.lowerBound, po + r.lowerBound, r.count) }
-        guard let tape = GradientTape.recording(self) else { return out }
-        let y = out
-        return tape.recordUnary(out, self) { g in
-            let gx = Tensor(uninitializedShape: g.shape)
-            let pg = g.storage.pointer, py = y.storage.pointer, pgx = gx.storage.pointer
-            CPU.parallelFor(g.count) { r in
-                srl_relu_backward(pg + r.lowerBound, py + r.lowerBound, pgx + r.lowerBound, r.count)
-            }
-            return gx
-        }
+        elementwise(forward: { srl_relu($0, $1, $2) }, backwardFromOutput: { srl_relu_backward($0, $1, $2, $3) })
     }
 
     /// Hyperbolic tangent (a vectorised kernel within a few ulps of libm's); dy/dx = 1 - y².
     public func tanh() -> Tensor {
+        elementwise(forward: { srl_tanh($0, $1, $2) }, backwardFromOutput: { srl_tanh_backward($0, $1, $2, $3) })
+    }
+
+    /// An activation computed by a C kernel over chunks, whose gradient a second kernel
+    /// computes from the upstream gradient and the saved output.
+    private func elementwise(
+        forward: @escaping (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void,
+        backwardFromOutput: @escaping (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    ) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
         let px = storage.pointer, po = out.storage.pointer
-        CPU.parallelFor(count) { r in srl_tanh(px + r.lowerBound, po + r.lowerBound, r.count) }
+        CPU.parallelFor(count) { r in forward(px + r.lowerBound, po + r.lowerBound, r.count) }
         guard let tape = GradientTape.recording(self) else { return out }
         let y = out
         return tape.recordUnary(out, self) { g in
             let gx = Tensor(uninitializedShape: g.shape)
             let pg = g.storage.pointer, py = y.storage.pointer, pgx = gx.storage.pointer
-            CPU.parallelFor(g.count) { r in
-                srl_tanh_backward(pg + r.lowerBound, py + r.lowerBound, pgx + r.lowerBound, r.count)
-            }
+            CPU.parallelFor(g.count) { r in backwardFromOutput(pg + r.lowerBound, py + r.lowerBound, pgx + r.lowerBound, r.count) }
             return gx
         }
     }

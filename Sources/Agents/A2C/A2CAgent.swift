@@ -42,15 +42,11 @@ public final class A2CAgent: Agent {
         guard environments.count == config.nEnvs else {
             throw A2CError.invalidConfiguration("nEnvs is \(config.nEnvs) but \(environments.count) environments were given")
         }
-        do {
-            core = try ActorCriticCore(
-                algorithm: "A2C", environments: environments, nSteps: config.nSteps,
-                network: .init(policyLayers: config.policyLayers, valueLayers: config.valueLayers, activation: config.activation,
-                               orthogonalInit: config.orthogonalInit),
-                seed: config.seed)
-        } catch let PolicyError.invalidConfiguration(_, reason) {
-            throw A2CError.unsupportedEnvironment(reason)
-        }
+        core = try ActorCriticCore(
+            algorithm: "A2C", environments: environments, nSteps: config.nSteps,
+            network: .init(policyLayers: config.policyLayers, valueLayers: config.valueLayers, activation: config.activation,
+                           orthogonalInit: config.orthogonalInit),
+            seed: config.seed, unsupportedEnvironment: A2CError.unsupportedEnvironment)
         self.config = config
         optimizer = RMSprop(parameters: core.parameters, learningRate: .constant(Float(config.learningRate)),
                             rho: Float(config.rmspropRho), epsilon: Float(config.rmspropEpsilon),

@@ -33,18 +33,15 @@ public final class ActorCriticCore {
     /// Episodes finished since ``takeFinishedEpisodes()`` was last called.
     private var finished: [EpisodeSummary] = []
     private let statistics = EpisodeStatisticsBuffer(bufferSize: 1)
-    private let algorithm: String
 
-    /// Networks drawn from `seed`'s generator and a driver seeded with `seed`. Throws for
-    /// non-discrete action spaces, naming `algorithm`.
-    public init(algorithm: String, environments: [any Environment], nSteps: Int, network: NetworkSettings,
-                seed: UInt64) throws {
+    /// Networks drawn from `seed`'s generator and a driver seeded with `seed`. For a
+    /// non-discrete action space it throws `unsupportedEnvironment(reason)`.
+    public init(algorithm: String, environments: [any Environment], nSteps: Int, network: NetworkSettings, seed: UInt64,
+                unsupportedEnvironment: (String) -> any Error) throws {
         let environment = environments[0]
         guard case let .discrete(n, _) = environment.actionSpace else {
-            throw PolicyError.invalidConfiguration(policy: algorithm, reason: "this \(algorithm) acts in Discrete action spaces, "
-                + "\(environment.id) has \(environment.actionSpace)")
+            throw unsupportedEnvironment("this \(algorithm) acts in Discrete action spaces, \(environment.id) has \(environment.actionSpace)")
         }
-        self.algorithm = algorithm
         self.environments = environments
         encoder = ObservationEncoder(space: environment.observationSpace)
         var generator = RandomGenerator(seed: seed)

@@ -34,15 +34,11 @@ public final class PPOAgent: Agent {
         guard environments.count == config.nEnvs else {
             throw PPOError.invalidConfiguration("nEnvs is \(config.nEnvs) but \(environments.count) environments were given")
         }
-        do {
-            core = try ActorCriticCore(
-                algorithm: "PPO", environments: environments, nSteps: config.nSteps,
-                network: .init(policyLayers: config.policyLayers, valueLayers: config.valueLayers, activation: config.activation,
-                               orthogonalInit: config.orthogonalInit),
-                seed: config.seed)
-        } catch let PolicyError.invalidConfiguration(_, reason) {
-            throw PPOError.unsupportedEnvironment(reason)
-        }
+        core = try ActorCriticCore(
+            algorithm: "PPO", environments: environments, nSteps: config.nSteps,
+            network: .init(policyLayers: config.policyLayers, valueLayers: config.valueLayers, activation: config.activation,
+                           orthogonalInit: config.orthogonalInit),
+            seed: config.seed, unsupportedEnvironment: PPOError.unsupportedEnvironment)
         self.config = config
         // The rate is set from the schedule over environment steps before each rollout's epochs.
         optimizer = Adam(parameters: core.parameters, learningRate: .constant(config.learningRate.value(at: 0)),
