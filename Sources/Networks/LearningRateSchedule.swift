@@ -83,3 +83,54 @@ public enum LearningRateSchedule: Codable, Sendable, Equatable, ExpressibleByFlo
         }
     }
 }
+
+extension LearningRateSchedule {
+    /// The other cases as Swift's synthesized coding writes them (`{"linear": {"from": …}}`).
+    private enum Coded: Codable {
+        case constant(Float)
+        case linear(from: Float, to: Float, steps: Int)
+        case polynomialDecay(initial: Float, decaySteps: Int, end: Float, power: Float)
+        case power(initial: Float, steps: Float, power: Float)
+        case exponential(initial: Float, decaySteps: Int, rate: Float, staircase: Bool)
+        case piecewiseConstant(boundaries: [Int], values: [Float])
+    }
+
+    /// A plain number is a constant schedule (`--set agent.clipRange=0.1`, `learningRate: 3e-4`
+    /// in YAML); other schedules are one-key objects such as `{"linear": {"from": 1, "to": 0.05,
+    /// "steps": 10000}}`.
+    public init(from decoder: any Decoder) throws {
+        if let value = try? decoder.singleValueContainer().decode(Float.self) {
+            self = .constant(value)
+            return
+        }
+        switch try Coded(from: decoder) {
+        case let .constant(value): self = .constant(value)
+        case let .linear(from, to, steps): self = .linear(from: from, to: to, steps: steps)
+        case let .polynomialDecay(initial, decaySteps, end, power):
+            self = .polynomialDecay(initial: initial, decaySteps: decaySteps, end: end, power: power)
+        case let .power(initial, steps, power): self = .power(initial: initial, steps: steps, power: power)
+        case let .exponential(initial, decaySteps, rate, staircase):
+            self = .exponential(initial: initial, decaySteps: decaySteps, rate: rate, staircase: staircase)
+        case let .piecewiseConstant(boundaries, values): self = .piecewiseConstant(boundaries: boundaries, values: values)
+        }
+    }
+
+    /// A constant is written as its number; the other schedules as one-key objects.
+    public func encode(to encoder: any Encoder) throws {
+        let coded: Coded
+        switch self {
+        case let .constant(value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+            return
+        case let .linear(from, to, steps): coded = .linear(from: from, to: to, steps: steps)
+        case let .polynomialDecay(initial, decaySteps, end, power):
+            coded = .polynomialDecay(initial: initial, decaySteps: decaySteps, end: end, power: power)
+        case let .power(initial, steps, power): coded = .power(initial: initial, steps: steps, power: power)
+        case let .exponential(initial, decaySteps, rate, staircase):
+            coded = .exponential(initial: initial, decaySteps: decaySteps, rate: rate, staircase: staircase)
+        case let .piecewiseConstant(boundaries, values): coded = .piecewiseConstant(boundaries: boundaries, values: values)
+        }
+        try coded.encode(to: encoder)
+    }
+}

@@ -79,5 +79,10 @@ final class ScheduleTests: XCTestCase {
         ]
         let data = try JSONEncoder().encode(schedules)
         XCTAssertEqual(try JSONDecoder().decode([LearningRateSchedule].self, from: data), schedules)
+        // A constant is a plain number both ways, so configurations can write `learningRate: 3e-4`.
+        XCTAssertEqual(String(decoding: try JSONEncoder().encode([LearningRateSchedule.constant(0.25)]), as: UTF8.self), "[0.25]")
+        XCTAssertEqual(try JSONDecoder().decode([LearningRateSchedule].self, from: Data("[0.5, {\"constant\": {\"_0\": 2}}]".utf8)),
+                       [.constant(0.5), .constant(2)])
+        XCTAssertThrowsError(try JSONDecoder().decode([LearningRateSchedule].self, from: Data("[\"fast\"]".utf8)))
     }
 }

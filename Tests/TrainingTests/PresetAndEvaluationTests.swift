@@ -66,6 +66,8 @@ final class PresetAndEvaluationTests: XCTestCase {
                                           overrides: [#"agent.epsilon={"polynomialDecay": {"initial": 1, "decaySteps": 100, "end": 0.1, "power": 2}}"#])
         XCTAssertEqual(try config.agent.decode(DQNConfig.self).epsilon,
                        .polynomialDecay(initial: 1, decaySteps: 100, end: 0.1, power: 2))
+        let constant = try registry.resolve(algorithm: "ppo", env: "CartPole-v1", overrides: ["agent.clipRange=0.1"])
+        XCTAssertEqual(try constant.agent.decode(PPOConfig.self).clipRange, .constant(0.1), "a number is a constant schedule")
         XCTAssertThrowsError(try registry.resolve(algorithm: "dqn", env: "CartPole-v1", overrides: ["evalInterval=0"])) { error in
             XCTAssertTrue("\(error)".contains("evalInterval"), "\(error)")
         }
