@@ -125,6 +125,39 @@ public struct AgentCheckpoint: Sendable {
     }
 }
 
+extension AgentCheckpoint {
+    /// Appends every parameter of `module` as `<prefix><parameter name>`.
+    public mutating func append(_ module: any Module, prefix: String) {
+        for (name, parameter) in module.namedParameters { tensors.append((prefix + name, parameter.detachedValue)) }
+    }
+
+    /// Appends `optimizer`'s state (moments and step count) as `<prefix><state name>`.
+    public mutating func append(_ optimizer: any Optimizer, prefix: String) {
+        for (name, tensor) in optimizer.stateTensors() { tensors.append((prefix + name, tensor)) }
+    }
+
+    /// The tensors whose names start with `prefix`, with the prefix removed.
+    public func tensors(withPrefix prefix: String) -> [(name: String, tensor: Tensor)] {
+        tensors.filter { $0.name.hasPrefix(prefix) }.map { (String($0.name.dropFirst(prefix.count)), $0.tensor) }
+    }
+
+    /// Loads what ``append(_:prefix:)`` wrote: each module's weights from its prefix and the
+    /// optimizer's state from `optimizerPrefix`. Any failure is an ``AgentCheckpointError``.
+    public func load(_ modules: [(prefix: String, module: any Module)], optimizer: any Optimizer,
+                     optimizerPrefix: String) throws {
+        do {
+            for (prefix, module) in modules {
+                try module.load(from: SafeTensorsFile(entries: tensors(withPrefix: prefix).map { ($0.name, .float32($0.tensor)) }))
+            }
+            try optimizer.loadState(tensors(withPrefix: optimizerPrefix))
+        } catch let error as AgentCheckpointError {
+            throw error
+        } catch {
+            throw AgentCheckpointError.mismatch("\(error)")
+        }
+    }
+}
+
 /// Why a checkpoint cannot be restored into an agent.
 public enum AgentCheckpointError: Error, Equatable, CustomStringConvertible {
     case missing(String)

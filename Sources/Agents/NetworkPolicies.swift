@@ -279,18 +279,22 @@ public final class DiscreteNetworkPolicy: Policy {
 }
 
 /// A multilayer perceptron `input → hidden… → outputs`: Dense layers with `activation`
-/// after each hidden layer and none after the last, Keras' Glorot-uniform weights and zero
-/// biases; a ``Flatten`` first when the input has more than one axis.
+/// after each hidden layer and none after the last, zero biases, and weights drawn from
+/// `hiddenInitializer` and `outputInitializer` (Keras' Glorot uniform by default; SB3 uses
+/// orthogonal ones); a ``Flatten`` first when the input has more than one axis.
 public func makeMultilayerPerceptron(inputShape: [Int], hiddenUnits: [Int], activation: Activation, outputCount: Int,
+                                     hiddenInitializer: Initializer = .glorotUniform,
+                                     outputInitializer: Initializer = .glorotUniform,
                                      generator: inout RandomGenerator) -> Sequential {
     precondition(hiddenUnits.allSatisfy { $0 > 0 } && outputCount > 0,
                  "makeMultilayerPerceptron: widths must be positive, got \(hiddenUnits) and \(outputCount) outputs")
     var layers: [any Layer] = inputShape.count > 1 ? [Flatten()] : []
     var width = Tensor.count(of: inputShape)
     for units in hiddenUnits {
-        layers.append(Dense(inputSize: width, outputSize: units, activation: activation, generator: &generator))
+        layers.append(Dense(inputSize: width, outputSize: units, activation: activation, weightInitializer: hiddenInitializer,
+                            generator: &generator))
         width = units
     }
-    layers.append(Dense(inputSize: width, outputSize: outputCount, generator: &generator))
+    layers.append(Dense(inputSize: width, outputSize: outputCount, weightInitializer: outputInitializer, generator: &generator))
     return Sequential(layers)
 }

@@ -107,7 +107,8 @@ public final class A2CAgent: Agent {
     }
 
     public func checkpoint() throws -> AgentCheckpoint {
-        var checkpoint = AgentCheckpoint(tensors: core.checkpointTensors(optimizer: optimizer))
+        var checkpoint = AgentCheckpoint()
+        core.append(to: &checkpoint, optimizer: optimizer)
         try checkpoint.encode(State(iterations: iterations, updates: updates, driver: core.driver.snapshot, config: config),
                               forKey: "a2c")
         return checkpoint
@@ -118,7 +119,7 @@ public final class A2CAgent: Agent {
         guard state.config == config else {
             throw AgentCheckpointError.mismatch("it was written with another A2C configuration; resume with the one it was written with")
         }
-        try core.restore(tensors: checkpoint.tensors, optimizer: optimizer, driver: state.driver)
+        try core.restore(from: checkpoint, optimizer: optimizer, driver: state.driver)
         iterations = state.iterations
         updates = state.updates
     }

@@ -226,9 +226,9 @@ public final class DQNAgent: Agent {
     private func makeCheckpoint(policyOnly: Bool) throws -> AgentCheckpoint {
         var checkpoint = AgentCheckpoint()
         checkpoint.isPolicyOnly = policyOnly
-        for (name, parameter) in onlineNetwork.namedParameters { checkpoint.tensors.append(("online.\(name)", parameter.detachedValue)) }
-        for (name, parameter) in targetNetwork.namedParameters { checkpoint.tensors.append(("target.\(name)", parameter.detachedValue)) }
-        for (name, tensor) in optimizer.stateTensors() { checkpoint.tensors.append(("optimizer.\(name)", tensor)) }
+        checkpoint.append(onlineNetwork, prefix: "online.")
+        checkpoint.append(targetNetwork, prefix: "target.")
+        checkpoint.append(optimizer, prefix: "optimizer.")
         try checkpoint.encode(State(iterations: iterations, gradientUpdates: gradientUpdates, driver: driver.snapshot,
                                     sampleGenerator: sampleGenerator,
                                     onlineDropout: onlineNetwork.dropoutLayers.map(\.generator),
@@ -243,19 +243,8 @@ public final class DQNAgent: Agent {
         guard state.config == config else {
             throw AgentCheckpointError.mismatch("it was written with another DQN configuration; resume with the one it was written with")
         }
-        func tensors(_ prefix: String) -> [(name: String, tensor: Tensor)] {
-            checkpoint.tensors.filter { $0.name.hasPrefix(prefix) }.map { (String($0.name.dropFirst(prefix.count)), $0.tensor) }
-        }
-        do {
-            for (prefix, network) in [("online.", onlineNetwork), ("target.", targetNetwork)] {
-                try network.load(from: SafeTensorsFile(entries: tensors(prefix).map { ($0.name, .float32($0.tensor)) }))
-            }
-            try optimizer.loadState(tensors("optimizer."))
-        } catch let error as AgentCheckpointError {
-            throw error
-        } catch {
-            throw AgentCheckpointError.mismatch("\(error)")
-        }
+        try checkpoint.load([("online.", onlineNetwork), ("target.", targetNetwork)], optimizer: optimizer,
+                            optimizerPrefix: "optimizer.")
         if config.saveReplayBuffer && !checkpoint.isPolicyOnly {
             guard let file = checkpoint.attachments["replay"] else { throw AgentCheckpointError.missing("replay buffer attachment") }
             try replayBuffer.restore(from: file)

@@ -72,18 +72,10 @@ public final class ActorCriticCore {
 
     static func network(inputShape: [Int], hidden: [Int], outputs: Int, outputGain: Float, settings: NetworkSettings,
                         generator: inout RandomGenerator) -> Sequential {
-        var layers: [any Layer] = inputShape.count > 1 ? [Flatten()] : []
-        var width = inputShape.reduce(1, *)
-        for units in hidden {
-            layers.append(Dense(inputSize: width, outputSize: units, activation: settings.activation,
-                                weightInitializer: settings.orthogonalInit ? .orthogonal(gain: Float(2).squareRoot()) : .glorotUniform,
-                                biasInitializer: .zeros, generator: &generator))
-            width = units
-        }
-        layers.append(Dense(inputSize: width, outputSize: outputs,
-                            weightInitializer: settings.orthogonalInit ? .orthogonal(gain: outputGain) : .glorotUniform,
-                            biasInitializer: .zeros, generator: &generator))
-        return Sequential(layers)
+        makeMultilayerPerceptron(
+            inputShape: inputShape, hiddenUnits: hidden, activation: settings.activation, outputCount: outputs,
+            hiddenInitializer: settings.orthogonalInit ? .orthogonal(gain: Float(2).squareRoot()) : .glorotUniform,
+            outputInitializer: settings.orthogonalInit ? .orthogonal(gain: outputGain) : .glorotUniform, generator: &generator)
     }
 
     /// V(s) of `observations`, without recording.
@@ -119,30 +111,17 @@ public final class ActorCriticCore {
 
     // MARK: Checkpoints
 
-    /// The networks' weights and `optimizer`'s state, named `policy.*`, `value.*`, `optimizer.*`.
-    public func checkpointTensors(optimizer: any Optimizer) -> [(name: String, tensor: Tensor)] {
-        var tensors: [(name: String, tensor: Tensor)] = []
-        for (name, parameter) in policyNetwork.namedParameters { tensors.append(("policy.\(name)", parameter.detachedValue)) }
-        for (name, parameter) in valueNetwork.namedParameters { tensors.append(("value.\(name)", parameter.detachedValue)) }
-        for (name, tensor) in optimizer.stateTensors() { tensors.append(("optimizer.\(name)", tensor)) }
-        return tensors
+    /// Adds the networks' weights and `optimizer`'s state, as `policy.*`, `value.*`, `optimizer.*`.
+    public func append(to checkpoint: inout AgentCheckpoint, optimizer: any Optimizer) {
+        checkpoint.append(policyNetwork, prefix: "policy.")
+        checkpoint.append(valueNetwork, prefix: "value.")
+        checkpoint.append(optimizer, prefix: "optimizer.")
     }
 
-    /// Loads what ``checkpointTensors(optimizer:)`` wrote and the driver's counters.
-    public func restore(tensors: [(name: String, tensor: Tensor)], optimizer: any Optimizer, driver snapshot: Driver.Snapshot) throws {
-        func named(_ prefix: String) -> [(name: String, tensor: Tensor)] {
-            tensors.filter { $0.name.hasPrefix(prefix) }.map { (String($0.name.dropFirst(prefix.count)), $0.tensor) }
-        }
-        do {
-            for (prefix, network) in [("policy.", policyNetwork), ("value.", valueNetwork)] {
-                try network.load(from: SafeTensorsFile(entries: named(prefix).map { ($0.name, .float32($0.tensor)) }))
-            }
-            try optimizer.loadState(named("optimizer."))
-        } catch let error as AgentCheckpointError {
-            throw error
-        } catch {
-            throw AgentCheckpointError.mismatch("\(error)")
-        }
+    /// Loads what ``append(to:optimizer:)`` wrote and the driver's counters.
+    public func restore(from checkpoint: AgentCheckpoint, optimizer: any Optimizer, driver snapshot: Driver.Snapshot) throws {
+        try checkpoint.load([("policy.", policyNetwork), ("value.", valueNetwork)], optimizer: optimizer,
+                            optimizerPrefix: "optimizer.")
         try driver.restore(snapshot)
     }
 }

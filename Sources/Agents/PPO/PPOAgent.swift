@@ -134,7 +134,8 @@ public final class PPOAgent: Agent {
     }
 
     public func checkpoint() throws -> AgentCheckpoint {
-        var checkpoint = AgentCheckpoint(tensors: core.checkpointTensors(optimizer: optimizer))
+        var checkpoint = AgentCheckpoint()
+        core.append(to: &checkpoint, optimizer: optimizer)
         try checkpoint.encode(State(iterations: iterations, gradientSteps: gradientSteps, driver: core.driver.snapshot,
                                     minibatchGenerator: minibatchGenerator, config: config), forKey: "ppo")
         return checkpoint
@@ -145,7 +146,7 @@ public final class PPOAgent: Agent {
         guard state.config == config else {
             throw AgentCheckpointError.mismatch("it was written with another PPO configuration; resume with the one it was written with")
         }
-        try core.restore(tensors: checkpoint.tensors, optimizer: optimizer, driver: state.driver)
+        try core.restore(from: checkpoint, optimizer: optimizer, driver: state.driver)
         minibatchGenerator = state.minibatchGenerator
         iterations = state.iterations
         gradientSteps = state.gradientSteps

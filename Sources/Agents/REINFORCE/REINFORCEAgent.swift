@@ -257,16 +257,12 @@ public final class REINFORCEAgent: Agent {
         for (name, parameter) in policyNetwork.namedParameters {
             checkpoint.tensors.append((name: "policy/" + name, tensor: parameter.detachedValue.copy()))
         }
-        for (name, tensor) in optimizer.stateTensors() {
-            checkpoint.tensors.append((name: "policy_optimizer/" + name, tensor: tensor))
-        }
+        checkpoint.append(optimizer, prefix: "policy_optimizer/")
         if let valueNetwork, let valueOptimizer {
             for (name, parameter) in valueNetwork.namedParameters {
                 checkpoint.tensors.append((name: "value/" + name, tensor: parameter.detachedValue.copy()))
             }
-            for (name, tensor) in valueOptimizer.stateTensors() {
-                checkpoint.tensors.append((name: "value_optimizer/" + name, tensor: tensor))
-            }
+            checkpoint.append(valueOptimizer, prefix: "value_optimizer/")
         }
         try checkpoint.encode(config, forKey: "config")
         try checkpoint.encode(driver.snapshot, forKey: "driver")
@@ -285,11 +281,11 @@ public final class REINFORCEAgent: Agent {
         let counters = try checkpoint.decode(Counters.self, forKey: "counters")
         // Everything is read and checked before anything changes.
         let policyValues = try Self.values(for: policyNetwork, prefix: "policy/", in: checkpoint)
-        let policyState = Self.optimizerState(prefix: "policy_optimizer/", in: checkpoint)
+        let policyState = checkpoint.tensors(withPrefix: "policy_optimizer/")
         var valueValues: [Tensor] = [], valueState: [(name: String, tensor: Tensor)] = []
         if let valueNetwork {
             valueValues = try Self.values(for: valueNetwork, prefix: "value/", in: checkpoint)
-            valueState = Self.optimizerState(prefix: "value_optimizer/", in: checkpoint)
+            valueState = checkpoint.tensors(withPrefix: "value_optimizer/")
         }
         do {
             // Throwaway optimizers check both states first, so a bad value state cannot leave
@@ -316,10 +312,6 @@ public final class REINFORCEAgent: Agent {
             }
             return tensor
         }
-    }
-
-    private static func optimizerState(prefix: String, in checkpoint: AgentCheckpoint) -> [(name: String, tensor: Tensor)] {
-        checkpoint.tensors.filter { $0.name.hasPrefix(prefix) }.map { (name: String($0.name.dropFirst(prefix.count)), tensor: $0.tensor) }
     }
 
     private static func assign(_ values: [Tensor], to network: any Module) {
