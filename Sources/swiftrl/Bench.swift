@@ -76,6 +76,19 @@ struct Bench: ParsableCommand {
     }
 }
 
+/// Comma-separated workload names of a benchmark suite; an unknown name is an error that
+/// lists the known ones.
+func parseWorkloads<Workload: RawRepresentable & CaseIterable>(_ text: String) throws -> [Workload]
+where Workload.RawValue == String {
+    try text.split(separator: ",").map { name in
+        guard let workload = Workload(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+            throw ValidationError("unknown workload '\(name)'; choose from "
+                + Workload.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return workload
+    }
+}
+
 /// `swiftrl info`: what the compute backend found on this machine.
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the CPU kernels and BLAS library SwiftRL uses here.")

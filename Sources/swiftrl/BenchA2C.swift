@@ -20,13 +20,7 @@ struct BenchA2C: ParsableCommand {
     var seeds = "1..5"
 
     func run() throws {
-        let chosen = try workloads.split(separator: ",").map { name -> ActorCriticBenchmarks.Workload in
-            guard let workload = ActorCriticBenchmarks.Workload(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("unknown workload '\(name)'; choose from "
-                    + ActorCriticBenchmarks.Workload.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            return workload
-        }
+        let chosen: [ActorCriticBenchmarks.Workload] = try parseWorkloads(workloads)
         try ActorCriticBenchmarks.run(workloads: chosen, seeds: try TrainCommand.parseSeeds(seeds)) { line in
             FileHandle.standardOutput.write(Data((line.description + "\n").utf8))
         }

@@ -29,13 +29,7 @@ struct BenchDQN: ParsableCommand {
     var evalEpisodes = 10
 
     func run() throws {
-        let chosen = try workloads.split(separator: ",").map { name -> DQNBenchmarks.Workload in
-            guard let workload = DQNBenchmarks.Workload(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("unknown workload '\(name)'; choose from "
-                    + DQNBenchmarks.Workload.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            return workload
-        }
+        let chosen: [DQNBenchmarks.Workload] = try parseWorkloads(workloads)
         if let steps, steps <= 0 { throw ValidationError("--steps must be positive") }
         guard evalEpisodes > 0 else { throw ValidationError("--eval-episodes must be positive") }
         let options = DQNBenchmarks.Options(workloads: chosen, seeds: try TrainCommand.parseSeeds(seeds), curveSteps: steps,
