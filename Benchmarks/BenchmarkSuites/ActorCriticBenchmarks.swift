@@ -46,7 +46,7 @@ public enum ActorCriticBenchmarks {
                     (agent, updates) = (a2c, { a2c.updates })
                 }
                 let wall = Double(nanoseconds() - start) / 1e9
-                let evaluation = try DQNBenchmarks.meanReturn(agent.policy, env: env, episodes: 20, seed: seed &+ 1_000)
+                let evaluation = try meanReturn(of: agent.policy, env: env, episodes: 20, seed: seed &+ 1_000)
                 walls.append(wall)
                 evaluations.append(evaluation)
                 var line = JSONLine(workload == .ppo ? "ppo_rlzoo" : "a2c_\(workload.rawValue)")
@@ -63,7 +63,7 @@ public enum ActorCriticBenchmarks {
             summary.add("seeds", seeds.count)
             summary.addSpread("train_wall_s", walls, digits: 4)
             summary.add("eval_mean_return_per_seed", evaluations, digits: 1)
-            let medianWall = DQNBenchmarks.median(walls)
+            let medianWall = median(walls)
             switch workload {
             case .tutorial:
                 summary.add("tf2_tf_function_anchor_wall_s", [tensorFlowFunctionAnchorSeconds.lowerBound,

@@ -85,7 +85,7 @@ public enum DQNBenchmarks {
                 }
             }
             let wall = seconds(since: start)
-            let evaluation = try meanReturn(agent.policy, env: "CartPole-v1", episodes: 20, seed: seed &+ 1_000)
+            let evaluation = try meanReturn(of: agent.policy, env: "CartPole-v1", episodes: 20, seed: seed &+ 1_000)
             walls.append(wall)
             evaluations.append(evaluation)
             if let solved { solvedAt.append(solved) }
@@ -170,7 +170,7 @@ public enum DQNBenchmarks {
                 training += seconds(since: start)
                 if agent.environmentSteps >= next || agent.environmentSteps >= steps {
                     next = (agent.environmentSteps / interval + 1) * interval
-                    last = try meanReturn(agent.policy, env: env, episodes: options.evaluationEpisodes,
+                    last = try meanReturn(of: agent.policy, env: env, episodes: options.evaluationEpisodes,
                                           seed: seed &* 1_000_003 &+ UInt64(agent.environmentSteps))
                     best = max(best, last)
                     var line = JSONLine("dqn_curve")
@@ -203,24 +203,9 @@ public enum DQNBenchmarks {
 
     // MARK: - Helpers
 
-    static func meanReturn(_ policy: any Policy, env: String, episodes: Int, seed: UInt64) throws -> Double {
-        let statistics = EpisodeStatisticsBuffer(bufferSize: episodes)
-        // MinAtar has no time limit, and a greedy policy can keep a game going forever.
-        let environment = TimeLimit(try make(env), maxEpisodeSteps: 10_000)
-        let driver = Driver(environment: environment, policy: policy, observers: [statistics], seed: seed)
-        try driver.run(episodes: episodes)
-        return mean(statistics.returns[...])
-    }
-
     static func mean<C: Collection>(_ values: C) -> Double where C.Element == Double {
         values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
     }
 
     static func seconds(since start: UInt64) -> Double { Double(nanoseconds() - start) / 1e9 }
-
-    static func median(_ values: [Double]) -> Double {
-        let finite = values.filter(\.isFinite)
-        guard !finite.isEmpty else { return .nan }
-        return Measurement(runs: finite).median
-    }
 }

@@ -99,14 +99,6 @@ public enum ReinforceBenchmarks {
         return (wall, agent.environmentSteps, first.reduce(0, +) / Double(first.count), last.reduce(0, +) / Double(last.count))
     }
 
-    /// The mean return of `policy` over `episodes` CartPole-v1 episodes.
-    static func cartPoleMeanReturn(_ policy: any Policy, episodes: Int, seed: UInt64) throws -> Double {
-        let statistics = EpisodeStatisticsBuffer(bufferSize: episodes)
-        let driver = Driver(environment: try make("CartPole-v1"), policy: policy, observers: [statistics], seed: seed)
-        try driver.run(episodes: episodes)
-        return statistics.returns.reduce(0, +) / Double(episodes)
-    }
-
     /// Generations of the default genetic algorithm (100 policies, 20 elites, 4 offspring
     /// each, 5 episodes per fitness) until the best policy averages 195 over 100 episodes.
     /// The wall time counts the generations only, not the 100-episode checks.
@@ -117,7 +109,7 @@ public enum ReinforceBenchmarks {
             let start = nanoseconds()
             _ = try agent.trainIteration()
             training += Double(nanoseconds() - start) / 1e9
-            evaluation = try cartPoleMeanReturn(agent.policy, episodes: 100, seed: 1_000_000 + seed)
+            evaluation = try meanReturn(of: agent.policy, env: "CartPole-v1", episodes: 100, seed: 1_000_000 + seed)
         }
         var line = JSONLine("genetic_algorithm_cartpole")
         line.add("env", "CartPole-v1")
@@ -162,10 +154,5 @@ public enum ReinforceBenchmarks {
         line.add("env_steps", agent.environmentSteps)
         line.add("train_wall_s", wall, digits: 4)
         return line
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        return Measurement(runs: values).median
     }
 }
