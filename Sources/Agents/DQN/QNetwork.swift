@@ -47,6 +47,8 @@ public final class QNetwork: Module {
     private let input: UnsafeMutablePointer<Float>
     /// `(channels, height, width)` when observations come channels first.
     private let channelsFirst: (c: Int, h: Int, w: Int)?
+    /// The shape `body` reads: `inputShape`, with the channels moved last when they come first.
+    private let bodyShape: [Int]
     /// Scratch for one observation before its channels move last (acting path).
     private let staging: UnsafeMutablePointer<Float>
 
@@ -88,6 +90,7 @@ public final class QNetwork: Module {
         body = Sequential(layers)
         dropoutLayers = layers.compactMap { $0 as? Dropout }
         self.channelsFirst = channelsFirst
+        self.bodyShape = bodyShape
         plan = InferencePlan(body, inputShape: bodyShape, maxBatch: 1)
         input = .allocate(capacity: max(encoder.featureCount, 1))
         staging = .allocate(capacity: channelsFirst == nil ? 1 : encoder.featureCount)
@@ -175,11 +178,6 @@ public final class QNetwork: Module {
     }
 
     // MARK: - Private
-
-    /// The shape `body` reads: `inputShape`, with the channels moved last when they come first.
-    private var bodyShape: [Int] {
-        channelsFirst.map { [$0.h, $0.w, $0.c] } ?? inputShape
-    }
 
     /// Writes `batch` observations laid out `[c, h, w]` (element `i` read by `value(i)`) as
     /// `[h, w, c]`, times `scale`, at `destination`.
