@@ -49,8 +49,8 @@ final class PPOAgentTests: XCTestCase {
         for ((name, p), (_, q)) in zip(a.core.policyNetwork.namedParameters, restored.core.policyNetwork.namedParameters) {
             XCTAssertEqual(p.detachedValue.scalars, q.detachedValue.scalars, name)
         }
-        XCTAssertThrowsError(try PPOAgent.make(config: config) { try make("Pendulum-v1") }) { error in
-            XCTAssertTrue("\(error)".contains("Discrete"), "\(error)")
+        XCTAssertThrowsError(try PPOAgent.make(config: config) { MultiDiscreteActions() }) { error in
+            XCTAssertTrue("\(error)".contains("Discrete or float32 Box"), "\(error)")
         }
         config.batchSize = 0
         XCTAssertThrowsError(try PPOAgent.make(config: config) { try make("CartPole-v1") }) { error in

@@ -10,7 +10,8 @@ import Tensors
 /// follows, as Stable-Baselines3's `A2C` does.
 ///
 /// Collection (``ActorCriticCore/collect(gamma:lambda:)``: the shared ``Driver`` observed by
-/// the buffer) and learning are separate steps. Discrete action spaces.
+/// the buffer) and learning are separate steps. Discrete actions take a categorical policy,
+/// `Box` actions a diagonal Gaussian with a learned, state-independent log σ.
 ///
 /// Checkpoints hold the networks, the optimizer state, the counters and the generators; the
 /// episodes in progress when one is taken restart on resume (A2C's copies are never all
@@ -45,8 +46,9 @@ public final class A2CAgent: Agent {
         core = try ActorCriticCore(
             algorithm: "A2C", environments: environments, nSteps: config.nSteps,
             network: .init(policyLayers: config.policyLayers, valueLayers: config.valueLayers, activation: config.activation,
-                           orthogonalInit: config.orthogonalInit),
-            seed: config.seed, unsupportedEnvironment: A2CError.unsupportedEnvironment)
+                           orthogonalInit: config.orthogonalInit, logStdInit: Float(config.logStdInit),
+                           normalizeObservation: config.normalizeObservation, normalizeReward: config.normalizeReward),
+            seed: config.seed, gamma: config.gamma, unsupportedEnvironment: A2CError.unsupportedEnvironment)
         self.config = config
         optimizer = RMSprop(parameters: core.parameters, learningRate: .constant(Float(config.learningRate)),
                             rho: Float(config.rmspropRho), epsilon: Float(config.rmspropEpsilon),
@@ -65,20 +67,21 @@ public final class A2CAgent: Agent {
         let buffer = core.rolloutBuffer
         let advantages = Tensor(config.normalizeAdvantage ? RolloutBuffer.normalized(buffer.advantages) : buffer.advantages)
         let returns = Tensor(buffer.returns)
-        let actions = IndexTensor(buffer.discreteActions)
+        let actions = core.actions(rows: nil)
         let count = buffer.capacity
         var output: ActorCriticLoss.Output?
         optimizer.minimize(maxGradientNorm: config.maxGradNorm.map(Float.init)) {
-            let distribution = Categorical(logits: core.policyNetwork(observations))
+            let (logProbabilities, entropies) = core.logProbabilitiesAndEntropies(observations: observations, actions: actions)
             let result = ActorCriticLoss.a2c(
-                logProbabilities: distribution.logProbability(of: actions), advantages: advantages,
-                entropies: distribution.entropy(), values: core.valueNetwork(observations).reshaped([count]), returns: returns,
+                logProbabilities: logProbabilities, advantages: advantages,
+                entropies: entropies, values: core.valueNetwork(observations).reshaped([count]), returns: returns,
                 valueCoefficient: Float(config.vfCoef), entropyCoefficient: Float(config.entCoef))
             output = result
             return result.loss
         }
         lastLosses = output
         updates += 1
+        core.updateObservationStatistics()
     }
 
     /// Updates until at least ``A2CConfig/stepsPerIteration`` environment steps were taken.
@@ -108,7 +111,7 @@ public final class A2CAgent: Agent {
 
     public func checkpoint() throws -> AgentCheckpoint {
         var checkpoint = AgentCheckpoint()
-        core.append(to: &checkpoint, optimizer: optimizer)
+        try core.append(to: &checkpoint, optimizer: optimizer)
         try checkpoint.encode(State(iterations: iterations, updates: updates, driver: core.driver.snapshot, config: config),
                               forKey: "a2c")
         return checkpoint

@@ -31,6 +31,14 @@ public struct A2CConfig: Codable, Sendable, Equatable {
     /// SB3's orthogonal initialisation (gain √2 for hidden layers, 0.01 for the policy
     /// output, 1 for the value output, zero biases); false: Keras' Glorot uniform.
     public var orthogonalInit = true
+    /// The initial log standard deviation of the Gaussian policy for `Box` actions (SB3's `log_std_init`).
+    public var logStdInit: Double = 0
+    /// Standardise observations with running statistics, clipped to ±10 (the observation half
+    /// of SB3's `VecNormalize`, RL Zoo's `normalize: true`).
+    public var normalizeObservation = false
+    /// Scale rewards by the running deviation of the discounted return, clipped to ±10
+    /// (the reward half of `VecNormalize`).
+    public var normalizeReward = false
     /// An iteration runs at least this many environment steps (whole updates).
     public var stepsPerIteration = 1_000
     public var seed: UInt64 = 0
@@ -61,7 +69,7 @@ public struct A2CConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case nEnvs, nSteps, learningRate, gamma, gaeLambda, entCoef, vfCoef, maxGradNorm, normalizeAdvantage, rmspropRho,
              rmspropEpsilon, rmspropEpsilonInsideSquareRoot, policyLayers, valueLayers, activation, orthogonalInit,
-             stepsPerIteration, seed
+             logStdInit, normalizeObservation, normalizeReward, stepsPerIteration, seed
     }
 
     /// Missing keys take their defaults, so a file only needs the values it changes.
@@ -78,7 +86,9 @@ public struct A2CConfig: Codable, Sendable, Equatable {
         try read(.normalizeAdvantage, &d.normalizeAdvantage); try read(.rmspropRho, &d.rmspropRho)
         try read(.rmspropEpsilon, &d.rmspropEpsilon); try read(.rmspropEpsilonInsideSquareRoot, &d.rmspropEpsilonInsideSquareRoot)
         try read(.policyLayers, &d.policyLayers); try read(.valueLayers, &d.valueLayers); try read(.activation, &d.activation)
-        try read(.orthogonalInit, &d.orthogonalInit); try read(.stepsPerIteration, &d.stepsPerIteration)
+        try read(.orthogonalInit, &d.orthogonalInit); try read(.logStdInit, &d.logStdInit)
+        try read(.normalizeObservation, &d.normalizeObservation); try read(.normalizeReward, &d.normalizeReward)
+        try read(.stepsPerIteration, &d.stepsPerIteration)
         try read(.seed, &d.seed)
         self = d
     }
@@ -94,6 +104,8 @@ public struct A2CConfig: Codable, Sendable, Equatable {
         try c.encode(rmspropEpsilonInsideSquareRoot, forKey: .rmspropEpsilonInsideSquareRoot)
         try c.encode(policyLayers, forKey: .policyLayers); try c.encode(valueLayers, forKey: .valueLayers)
         try c.encode(activation, forKey: .activation); try c.encode(orthogonalInit, forKey: .orthogonalInit)
+        try c.encode(logStdInit, forKey: .logStdInit); try c.encode(normalizeObservation, forKey: .normalizeObservation)
+        try c.encode(normalizeReward, forKey: .normalizeReward)
         try c.encode(stepsPerIteration, forKey: .stepsPerIteration); try c.encode(seed, forKey: .seed)
     }
 
@@ -112,6 +124,7 @@ public struct A2CConfig: Codable, Sendable, Equatable {
         try check(rmspropRho >= 0 && rmspropRho < 1, "rmspropRho must lie in [0, 1), got \(rmspropRho)")
         try check(rmspropEpsilon >= 0 && rmspropEpsilon.isFinite, "rmspropEpsilon must be 0 or more, got \(rmspropEpsilon)")
         try check((policyLayers + valueLayers).allSatisfy { $0 > 0 }, "policyLayers and valueLayers must hold positive widths")
+        try check(logStdInit.isFinite && abs(logStdInit) < 20, "logStdInit must be a finite log standard deviation, got \(logStdInit)")
         try check(stepsPerIteration > 0, "stepsPerIteration must be positive, got \(stepsPerIteration)")
     }
 }

@@ -16,53 +16,116 @@ public final class ActorCriticCore {
         /// SB3's orthogonal initialisation (gain √2 hidden, 0.01 policy output, 1 value
         /// output, zero biases); false: Keras' Glorot uniform.
         public var orthogonalInit: Bool
+        /// The initial log σ of a Gaussian policy (SB3's `log_std_init`); unused for discrete actions.
+        public var logStdInit: Float = 0
+        /// Standardise observations with running statistics (``ObservationNormalization``).
+        public var normalizeObservation = false
+        /// Scale rewards by the running deviation of the discounted return (``RewardNormalization``).
+        public var normalizeReward = false
+
+        public init(policyLayers: [Int], valueLayers: [Int], activation: Activation, orthogonalInit: Bool,
+                    logStdInit: Float = 0, normalizeObservation: Bool = false, normalizeReward: Bool = false) {
+            self.policyLayers = policyLayers
+            self.valueLayers = valueLayers
+            self.activation = activation
+            self.orthogonalInit = orthogonalInit
+            self.logStdInit = logStdInit
+            self.normalizeObservation = normalizeObservation
+            self.normalizeReward = normalizeReward
+        }
     }
 
+    /// The actions' kind, which decides the policy's distribution.
+    public enum ActionKind: Equatable, Sendable {
+        /// A categorical over `count` actions (logits out of the policy network).
+        case discrete(count: Int)
+        /// A diagonal Gaussian over `dimension` values (means out of the policy network,
+        /// state-independent ``LearnedLogStd``).
+        case continuous(dimension: Int)
+    }
+
+    /// The environments, each wrapped in ``Environments/ClipAction`` for continuous actions.
     public let environments: [any Environment]
-    /// Observations to action logits.
+    public let actionKind: ActionKind
+    /// Observations to action logits (discrete) or means (continuous).
     public let policyNetwork: Sequential
     /// Observations to V(s), `[batch, 1]`.
     public let valueNetwork: Sequential
+    /// log σ of the Gaussian policy; nil for discrete actions.
+    public let logStd: LearnedLogStd?
+    /// The first layer of both networks when observations are normalised.
+    public let observationNormalization: ObservationNormalization?
+    /// The reward scaling state when rewards are normalised.
+    public private(set) var rewardNormalization: RewardNormalization?
     public let rolloutBuffer: RolloutBuffer
     public private(set) var driver: Driver!
     public let encoder: ObservationEncoder
-    /// The most probable action.
-    public let greedy: DiscreteNetworkPolicy
-    /// Actions drawn from the softmax of the logits.
-    public let sampling: DiscreteNetworkPolicy
+    /// The most probable action (the mean, clipped into the box, for continuous actions).
+    public let greedy: any Policy
+    /// Actions drawn from the policy's distribution.
+    public let sampling: any Policy
     /// Episodes finished since ``takeFinishedEpisodes()`` was last called.
     private var finished: [EpisodeSummary] = []
     private let statistics = EpisodeStatisticsBuffer(bufferSize: 1)
 
-    /// Networks drawn from `seed`'s generator and a driver seeded with `seed`. For a
-    /// non-discrete action space it throws `unsupportedEnvironment(reason)`.
+    /// Networks drawn from `seed`'s generator and a driver seeded with `seed`. Acts in
+    /// `Discrete` and float32 `Box` action spaces; for others it throws
+    /// `unsupportedEnvironment(reason)`.
     public init(algorithm: String, environments: [any Environment], nSteps: Int, network: NetworkSettings, seed: UInt64,
-                unsupportedEnvironment: (String) -> any Error) throws {
+                gamma: Double = 0.99, unsupportedEnvironment: (String) -> any Error) throws {
         let environment = environments[0]
-        guard case let .discrete(n, _) = environment.actionSpace else {
-            throw unsupportedEnvironment("this \(algorithm) acts in Discrete action spaces, \(environment.id) has \(environment.actionSpace)")
+        let actionSpace = environment.actionSpace
+        switch actionSpace {
+        case let .discrete(n, _):
+            actionKind = .discrete(count: n)
+            self.environments = environments
+        case let .box(_, _, shape, .float32):
+            actionKind = .continuous(dimension: shape.reduce(1, *))
+            // SB3 clips the Gaussian's draws into the box before stepping; the buffer keeps the
+            // unclipped draw, whose log-probability the learner recomputes.
+            self.environments = environments.map { ClipAction($0) }
+        default:
+            throw unsupportedEnvironment("this \(algorithm) acts in Discrete or float32 Box action spaces, \(environment.id) has \(actionSpace)")
         }
-        self.environments = environments
         encoder = ObservationEncoder(space: environment.observationSpace)
         var generator = RandomGenerator(seed: seed)
-        policyNetwork = Self.network(inputShape: encoder.featureShape, hidden: network.policyLayers, outputs: n,
-                                     outputGain: 0.01, settings: network, generator: &generator)
+        let outputs: Int
+        switch actionKind {
+        case let .discrete(count): outputs = count
+        case let .continuous(dimension): outputs = dimension
+        }
+        let normalization = network.normalizeObservation ? ObservationNormalization(featureCount: encoder.featureCount) : nil
+        observationNormalization = normalization
+        policyNetwork = Self.network(inputShape: encoder.featureShape, hidden: network.policyLayers, outputs: outputs,
+                                     outputGain: 0.01, settings: network, normalization: normalization, generator: &generator)
         valueNetwork = Self.network(inputShape: encoder.featureShape, hidden: network.valueLayers, outputs: 1,
-                                    outputGain: 1, settings: network, generator: &generator)
+                                    outputGain: 1, settings: network, normalization: normalization, generator: &generator)
         rolloutBuffer = try RolloutBuffer(steps: nSteps, environmentCount: environments.count,
-                                          observationSpace: environment.observationSpace, actionSpace: environment.actionSpace)
-        sampling = try DiscreteNetworkPolicy(network: policyNetwork, observationSpace: environment.observationSpace,
-                                             actionSpace: environment.actionSpace, mode: .sample)
-        greedy = try DiscreteNetworkPolicy(network: policyNetwork, observationSpace: environment.observationSpace,
-                                           actionSpace: environment.actionSpace, mode: .greedy)
+                                          observationSpace: environment.observationSpace, actionSpace: actionSpace)
+        rewardNormalization = network.normalizeReward ? RewardNormalization(gamma: gamma, environmentCount: environments.count) : nil
+        switch actionKind {
+        case .discrete:
+            logStd = nil
+            sampling = try DiscreteNetworkPolicy(network: policyNetwork, observationSpace: environment.observationSpace,
+                                                 actionSpace: actionSpace, mode: .sample)
+            greedy = try DiscreteNetworkPolicy(network: policyNetwork, observationSpace: environment.observationSpace,
+                                               actionSpace: actionSpace, mode: .greedy)
+        case let .continuous(dimension):
+            let logStd = LearnedLogStd(dimension: dimension, initialValue: network.logStdInit)
+            self.logStd = logStd
+            sampling = try GaussianNetworkPolicy(network: policyNetwork, logStd: logStd, observationSpace: environment.observationSpace,
+                                                 actionSpace: actionSpace, mode: .sample)
+            greedy = try GaussianNetworkPolicy(network: policyNetwork, logStd: logStd, observationSpace: environment.observationSpace,
+                                               actionSpace: actionSpace, mode: .greedy)
+        }
         statistics.onEpisodeEnd = { [unowned self] episodeReturn, length in
             self.finished.append(EpisodeSummary(episodeReturn: episodeReturn, length: length))
         }
-        driver = Driver(environments: environments, policy: sampling, observers: [rolloutBuffer, statistics], seed: seed)
+        driver = Driver(environments: self.environments, policy: sampling, observers: [rolloutBuffer, statistics], seed: seed)
     }
 
-    /// Both networks' parameters, policy first.
-    public var parameters: [Parameter] { policyNetwork.parameters + valueNetwork.parameters }
+    /// Both networks' parameters, policy first, then log σ for continuous actions.
+    public var parameters: [Parameter] { policyNetwork.parameters + valueNetwork.parameters + (logStd?.parameters ?? []) }
 
     /// The episodes finished since the last call.
     public func takeFinishedEpisodes() -> [EpisodeSummary] {
@@ -71,11 +134,62 @@ public final class ActorCriticCore {
     }
 
     static func network(inputShape: [Int], hidden: [Int], outputs: Int, outputGain: Float, settings: NetworkSettings,
-                        generator: inout RandomGenerator) -> Sequential {
-        makeMultilayerPerceptron(
+                        normalization: ObservationNormalization?, generator: inout RandomGenerator) -> Sequential {
+        let perceptron = makeMultilayerPerceptron(
             inputShape: inputShape, hiddenUnits: hidden, activation: settings.activation, outputCount: outputs,
             hiddenInitializer: settings.orthogonalInit ? .orthogonal(gain: Float(2).squareRoot()) : .glorotUniform,
             outputInitializer: settings.orthogonalInit ? .orthogonal(gain: outputGain) : .glorotUniform, generator: &generator)
+        guard let normalization else { return perceptron }
+        return Sequential([normalization] + perceptron.layers)
+    }
+
+    /// The actions of rollout slots `rows` (every slot when nil), in the form
+    /// ``logProbabilitiesAndEntropies(observations:actions:)`` reads.
+    public func actions(rows: [Int]?) -> ActionBatch {
+        let buffer = rolloutBuffer
+        switch actionKind {
+        case .discrete:
+            return .discrete(IndexTensor(rows.map { $0.map { buffer.discreteActions[$0] } } ?? buffer.discreteActions))
+        case let .continuous(dimension):
+            guard let rows else { return .continuous(Tensor(shape: [buffer.capacity, dimension], scalars: buffer.continuousActions)) }
+            var values = [Float](repeating: 0, count: rows.count * dimension)
+            buffer.continuousActions.withUnsafeBufferPointer { source in
+                for (i, row) in rows.enumerated() {
+                    for j in 0..<dimension { values[i * dimension + j] = source[row * dimension + j] }
+                }
+            }
+            return .continuous(Tensor(shape: [rows.count, dimension], scalars: values))
+        }
+    }
+
+    /// Actions of a minibatch: indices for discrete spaces, `[B, d]` values for boxes.
+    public enum ActionBatch {
+        case discrete(IndexTensor)
+        case continuous(Tensor)
+    }
+
+    /// `log π(a|s)` and the entropy of π(·|s) for each row, `[B]` each, differentiable with
+    /// respect to the policy network (and log σ).
+    public func logProbabilitiesAndEntropies(observations: Tensor, actions: ActionBatch) -> (logProbabilities: Tensor, entropies: Tensor) {
+        let outputs = policyNetwork(observations)
+        switch actions {
+        case let .discrete(indices):
+            let distribution = Categorical(logits: outputs)
+            return (distribution.logProbability(of: indices), distribution.entropy())
+        case let .continuous(values):
+            let distribution = DiagonalGaussian(mean: outputs, logStd: logStd!.logStd.value)
+            return (distribution.logProbability(of: values), distribution.entropy())
+        }
+    }
+
+    /// Adds the last rollout's observations to the normalisation statistics. Learners call it
+    /// after their updates on the rollout, so the rollout is trained on with the statistics
+    /// it was collected with.
+    public func updateObservationStatistics() {
+        guard let observationNormalization else { return }
+        rolloutBuffer.observations.withUnsafeBufferPointer {
+            observationNormalization.update(with: $0, count: rolloutBuffer.capacity)
+        }
     }
 
     /// V(s) of `observations`, without recording.
@@ -96,6 +210,10 @@ public final class ActorCriticCore {
     public func collect(gamma: Float, lambda: Float) throws -> Tensor {
         rolloutBuffer.reset()
         try driver.run(steps: rolloutBuffer.capacity)
+        if var normalization = rewardNormalization {
+            rolloutBuffer.normalizeRewards(&normalization)
+            rewardNormalization = normalization
+        }
         let observations = Tensor(shape: [rolloutBuffer.capacity] + encoder.featureShape, scalars: rolloutBuffer.observations)
         rolloutBuffer.setValues(withoutGradient { valueNetwork(observations) }.scalars)
         let truncations = rolloutBuffer.truncations
@@ -111,17 +229,36 @@ public final class ActorCriticCore {
 
     // MARK: Checkpoints
 
-    /// Adds the networks' weights and `optimizer`'s state, as `policy.*`, `value.*`, `optimizer.*`.
-    public func append(to checkpoint: inout AgentCheckpoint, optimizer: any Optimizer) {
+    private struct NormalizationState: Codable {
+        var observations: RunningMeanStd?
+        var rewards: RewardNormalization?
+    }
+
+    /// Adds the networks' weights, log σ, `optimizer`'s state and the normalisation
+    /// statistics, as `policy.*`, `value.*`, `log_std.*`, `optimizer.*` and `normalization`.
+    public func append(to checkpoint: inout AgentCheckpoint, optimizer: any Optimizer) throws {
         checkpoint.append(policyNetwork, prefix: "policy.")
         checkpoint.append(valueNetwork, prefix: "value.")
+        if let logStd { checkpoint.append(logStd, prefix: "log_std.") }
         checkpoint.append(optimizer, prefix: "optimizer.")
+        try checkpoint.encode(NormalizationState(observations: observationNormalization?.statistics, rewards: rewardNormalization),
+                              forKey: "normalization")
     }
 
     /// Loads what ``append(to:optimizer:)`` wrote and the driver's counters.
     public func restore(from checkpoint: AgentCheckpoint, optimizer: any Optimizer, driver snapshot: Driver.Snapshot) throws {
-        try checkpoint.load([("policy.", policyNetwork), ("value.", valueNetwork)], optimizer: optimizer,
-                            optimizerPrefix: "optimizer.")
+        var modules: [(String, any Module)] = [("policy.", policyNetwork), ("value.", valueNetwork)]
+        if let logStd { modules.append(("log_std.", logStd)) }
+        try checkpoint.load(modules, optimizer: optimizer, optimizerPrefix: "optimizer.")
+        let normalization = try checkpoint.decode(NormalizationState.self, forKey: "normalization")
+        guard (normalization.observations == nil) == (observationNormalization == nil),
+              (normalization.rewards == nil) == (rewardNormalization == nil),
+              normalization.observations.map({ $0.mean.count == encoder.featureCount }) ?? true,
+              normalization.rewards.map({ $0.returns.count == environments.count }) ?? true else {
+            throw AgentCheckpointError.mismatch("its observation or reward normalisation differs from this agent's")
+        }
+        if let statistics = normalization.observations { observationNormalization?.setStatistics(statistics) }
+        rewardNormalization = normalization.rewards
         try driver.restore(snapshot)
     }
 }

@@ -130,6 +130,13 @@ public final class RolloutBuffer: Observer {
         values = newValues
     }
 
+    /// Replaces the rewards by `normalization`'s scaled ones (VecNormalize's reward
+    /// normalisation), in step order; call it once per rollout, before computing returns.
+    public func normalizeRewards(_ normalization: inout RewardNormalization) {
+        precondition(isFull, "RolloutBuffer.normalizeRewards: the rollout is not complete")
+        normalization.normalize(rewards: &rewards, terminated: terminated, truncated: truncated)
+    }
+
     /// Sets V(final observation) of a truncated slot (one of ``truncations``).
     public func setFinalValue(_ value: Float, forSlot slot: Int) {
         precondition(truncated[slot], "RolloutBuffer.setFinalValue: slot \(slot) was not truncated")

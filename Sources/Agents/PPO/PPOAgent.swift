@@ -10,7 +10,8 @@ import Tensors
 /// ``ActorCriticLoss/ppo(logProbabilities:oldLogProbabilities:advantages:entropies:values:oldValues:returns:clipRange:valueClipRange:valueCoefficient:entropyCoefficient:)``
 /// with advantages normalised per minibatch and the global gradient norm clipped; the
 /// learning rate and clip range follow their schedules over environment steps, and a
-/// `targetKL` stops a rollout's epochs early. Discrete action spaces.
+/// `targetKL` stops a rollout's epochs early. Discrete actions take a categorical policy,
+/// `Box` actions a diagonal Gaussian with a learned, state-independent log σ (SB3's `log_std`).
 ///
 /// Checkpoints hold the networks, the optimizer state, counters and generators; episodes in
 /// progress restart on resume (see ``A2CAgent``).
@@ -37,8 +38,9 @@ public final class PPOAgent: Agent {
         core = try ActorCriticCore(
             algorithm: "PPO", environments: environments, nSteps: config.nSteps,
             network: .init(policyLayers: config.policyLayers, valueLayers: config.valueLayers, activation: config.activation,
-                           orthogonalInit: config.orthogonalInit),
-            seed: config.seed, unsupportedEnvironment: PPOError.unsupportedEnvironment)
+                           orthogonalInit: config.orthogonalInit, logStdInit: Float(config.logStdInit),
+                           normalizeObservation: config.normalizeObservation, normalizeReward: config.normalizeReward),
+            seed: config.seed, gamma: config.gamma, unsupportedEnvironment: PPOError.unsupportedEnvironment)
         self.config = config
         // The rate is set from the schedule over environment steps before each rollout's epochs.
         optimizer = Adam(parameters: core.parameters, learningRate: .constant(config.learningRate.value(at: 0)),
@@ -75,15 +77,15 @@ public final class PPOAgent: Agent {
                 let batch = Tensor(shape: [b] + core.encoder.featureShape, scalars: x)
                 let advantages = rows.map { buffer.advantages[$0] }
                 let normalized = config.normalizeAdvantage && b > 1 ? RolloutBuffer.normalized(advantages) : advantages
-                let actions = IndexTensor(rows.map { buffer.discreteActions[$0] })
+                let actions = core.actions(rows: rows)
                 let old = Tensor(rows.map { buffer.logProbabilities[$0] })
                 let oldValues = Tensor(rows.map { buffer.values[$0] }), returns = Tensor(rows.map { buffer.returns[$0] })
                 var output: ActorCriticLoss.Output?
                 var (_, gradients) = valueWithGradient(wrt: optimizer.parameters) {
-                    let distribution = Categorical(logits: core.policyNetwork(batch))
+                    let (logProbabilities, entropies) = core.logProbabilitiesAndEntropies(observations: batch, actions: actions)
                     let result = ActorCriticLoss.ppo(
-                        logProbabilities: distribution.logProbability(of: actions), oldLogProbabilities: old,
-                        advantages: Tensor(normalized), entropies: distribution.entropy(),
+                        logProbabilities: logProbabilities, oldLogProbabilities: old,
+                        advantages: Tensor(normalized), entropies: entropies,
                         values: core.valueNetwork(batch).reshaped([b]), oldValues: oldValues, returns: returns,
                         clipRange: clipRange, valueClipRange: config.clipRangeVf.map(Float.init),
                         valueCoefficient: Float(config.vfCoef), entropyCoefficient: Float(config.entCoef))
@@ -106,6 +108,7 @@ public final class PPOAgent: Agent {
                 gradientSteps += 1
             }
         }
+        core.updateObservationStatistics()
         diagnostics = ["losses/policy_loss": sums.policy / count, "losses/value_loss": sums.value / count,
                        "losses/entropy": sums.entropy / count, "losses/approx_kl": sums.kl / count,
                        "losses/clip_fraction": sums.clip / count, "charts/learning_rate": Double(optimizer.learningRate),
@@ -135,7 +138,7 @@ public final class PPOAgent: Agent {
 
     public func checkpoint() throws -> AgentCheckpoint {
         var checkpoint = AgentCheckpoint()
-        core.append(to: &checkpoint, optimizer: optimizer)
+        try core.append(to: &checkpoint, optimizer: optimizer)
         try checkpoint.encode(State(iterations: iterations, gradientSteps: gradientSteps, driver: core.driver.snapshot,
                                     minibatchGenerator: minibatchGenerator, config: config), forKey: "ppo")
         return checkpoint

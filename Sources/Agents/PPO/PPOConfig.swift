@@ -37,6 +37,14 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     public var activation: Activation = .tanh
     /// SB3's orthogonal initialisation; false: Keras' Glorot uniform.
     public var orthogonalInit = true
+    /// The initial log standard deviation of the Gaussian policy for `Box` actions (SB3's `log_std_init`).
+    public var logStdInit: Double = 0
+    /// Standardise observations with running statistics, clipped to ±10 (the observation half
+    /// of SB3's `VecNormalize`, RL Zoo's `normalize: true`).
+    public var normalizeObservation = false
+    /// Scale rewards by the running deviation of the discounted return, clipped to ±10
+    /// (the reward half of `VecNormalize`).
+    public var normalizeReward = false
     /// An iteration runs at least this many environment steps (whole rollouts).
     public var stepsPerIteration = 1_024
     public var seed: UInt64 = 0
@@ -46,7 +54,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case nEnvs, nSteps, batchSize, nEpochs, learningRate, clipRange, clipRangeVf, gamma, gaeLambda, entCoef, vfCoef,
              maxGradNorm, normalizeAdvantage, targetKL, adamEpsilon, policyLayers, valueLayers, activation, orthogonalInit,
-             stepsPerIteration, seed
+             logStdInit, normalizeObservation, normalizeReward, stepsPerIteration, seed
     }
 
     /// Missing keys take their defaults, so a file only needs the values it changes.
@@ -65,7 +73,8 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         try read(.entCoef, &d.entCoef); try read(.vfCoef, &d.vfCoef); try readOptional(.maxGradNorm, &d.maxGradNorm)
         try read(.normalizeAdvantage, &d.normalizeAdvantage); try readOptional(.targetKL, &d.targetKL)
         try read(.adamEpsilon, &d.adamEpsilon); try read(.policyLayers, &d.policyLayers); try read(.valueLayers, &d.valueLayers)
-        try read(.activation, &d.activation); try read(.orthogonalInit, &d.orthogonalInit)
+        try read(.activation, &d.activation); try read(.orthogonalInit, &d.orthogonalInit); try read(.logStdInit, &d.logStdInit)
+        try read(.normalizeObservation, &d.normalizeObservation); try read(.normalizeReward, &d.normalizeReward)
         try read(.stepsPerIteration, &d.stepsPerIteration); try read(.seed, &d.seed)
         self = d
     }
@@ -81,7 +90,9 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         try c.encode(normalizeAdvantage, forKey: .normalizeAdvantage); try c.encode(targetKL, forKey: .targetKL)
         try c.encode(adamEpsilon, forKey: .adamEpsilon); try c.encode(policyLayers, forKey: .policyLayers)
         try c.encode(valueLayers, forKey: .valueLayers); try c.encode(activation, forKey: .activation)
-        try c.encode(orthogonalInit, forKey: .orthogonalInit); try c.encode(stepsPerIteration, forKey: .stepsPerIteration)
+        try c.encode(orthogonalInit, forKey: .orthogonalInit); try c.encode(logStdInit, forKey: .logStdInit)
+        try c.encode(normalizeObservation, forKey: .normalizeObservation); try c.encode(normalizeReward, forKey: .normalizeReward)
+        try c.encode(stepsPerIteration, forKey: .stepsPerIteration)
         try c.encode(seed, forKey: .seed)
     }
 
@@ -101,6 +112,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         try check(entCoef.isFinite && vfCoef.isFinite && vfCoef >= 0, "entCoef and vfCoef must be finite (vfCoef 0 or more)")
         try check(adamEpsilon >= 0 && adamEpsilon.isFinite, "adamEpsilon must be 0 or more, got \(adamEpsilon)")
         try check((policyLayers + valueLayers).allSatisfy { $0 > 0 }, "policyLayers and valueLayers must hold positive widths")
+        try check(logStdInit.isFinite && abs(logStdInit) < 20, "logStdInit must be a finite log standard deviation, got \(logStdInit)")
         try check(stepsPerIteration > 0, "stepsPerIteration must be positive, got \(stepsPerIteration)")
     }
 }
