@@ -9,16 +9,22 @@ import Glibc
 import Darwin
 #endif
 
-/// The state-independent log standard deviation of a Gaussian policy: one learned value
-/// per action dimension (Stable-Baselines3's `log_std` parameter of PPO and A2C with `Box`
-/// actions), as a module so checkpoints and optimizers see it like any weight.
+/// The learned log standard deviations of a Gaussian policy (Stable-Baselines3's `log_std`
+/// parameter of PPO and A2C with `Box` actions): one per action dimension, state-independent,
+/// or `[latent, d]` for gSDE (``StateDependentNoisePolicy``). A module, so checkpoints and
+/// optimizers see it like any weight.
 public final class LearnedLogStd: Module {
     public let logStd: Parameter
 
-    /// `dimension` values, all `initialValue` (SB3's `log_std_init`, 0 by default: σ = 1).
-    public init(dimension: Int, initialValue: Float = 0) {
-        precondition(dimension > 0, "LearnedLogStd: dimension must be positive, got \(dimension)")
-        logStd = Parameter(Tensor(repeating: initialValue, shape: [dimension]), name: "log_std")
+    /// Values of `shape`, all `initialValue` (SB3's `log_std_init`, 0 by default: σ = 1).
+    public init(shape: [Int], initialValue: Float = 0) {
+        precondition(!shape.isEmpty && shape.allSatisfy { $0 > 0 }, "LearnedLogStd: shape must be positive, got \(shape)")
+        logStd = Parameter(Tensor(repeating: initialValue, shape: shape), name: "log_std")
+    }
+
+    /// One value per action dimension.
+    public convenience init(dimension: Int, initialValue: Float = 0) {
+        self.init(shape: [dimension], initialValue: initialValue)
     }
 
     public var ownParameters: [(name: String, parameter: Parameter)] { [("log_std", logStd)] }
@@ -59,7 +65,8 @@ public final class GaussianNetworkPolicy: Policy {
         let encoder = ObservationEncoder(space: observationSpace)
         let dimension = shape.reduce(1, *)
         let outputShape = network.outputShape(for: encoder.featureShape)
-        guard outputShape == [dimension], logStd.logStd.shape == [dimension] else {
+        // The greedy policy reads only the means, so it also serves gSDE's `[latent, d]` log σ.
+        guard outputShape == [dimension], mode == .greedy || logStd.logStd.shape == [dimension] else {
             throw PolicyError.invalidConfiguration(policy: "GaussianNetworkPolicy", reason:
                 "the network maps \(encoder.featureShape) to \(outputShape) and log σ has shape \(logStd.logStd.shape), "
                 + "but \(actionSpace) needs \([dimension]) for both")

@@ -22,7 +22,7 @@ enum BuiltinAlgorithms {
             },
             AlgorithmEntry(name: PPOAgent.algorithmName,
                            summary: "proximal policy optimisation, clipped (RL Zoo CartPole defaults, 8 environments)",
-                           defaultConfig: PPOConfig(), defaultTotalSteps: 100_000) { config, context in
+                           defaultConfig: PPOConfig(), defaultTotalSteps: 100_000, presets: ppoPresets) { config, context in
                 try PPOAgent.make(config: config) { try context.makeEnvironment() }
             },
             AlgorithmEntry(name: QLearningAgent.algorithmName,
@@ -54,6 +54,20 @@ enum BuiltinAlgorithms {
                             config: A2CConfig(), tunedFor: ["CartPole-v1"], totalSteps: 500_000),
             AlgorithmPreset(name: "tutorial", summary: "the TF2 A2C tutorial: 1 environment, 32-step batches, 1,000 updates",
                             config: A2CConfig.tutorial, tunedFor: ["CartPole-v0"], totalSteps: 32_000),
+        ]
+    }
+
+    static var ppoPresets: [AlgorithmPreset] {
+        [
+            AlgorithmPreset(name: "rl-zoo-cartpole", summary: "RL Zoo's tuned CartPole-v1 PPO (the defaults), 100k steps",
+                            config: PPOConfig.rlZooCartPole, tunedFor: ["CartPole-v1", "CartPole-v0"], totalSteps: 100_000),
+            AlgorithmPreset(name: "rl-zoo-acrobot", summary: "RL Zoo's Acrobot-v1 PPO: 16 environments, normalised, 1M steps",
+                            config: PPOConfig.rlZooAcrobot, tunedFor: ["Acrobot-v1"], totalSteps: 1_000_000),
+            AlgorithmPreset(name: "rl-zoo-pendulum", summary: "RL Zoo's Pendulum-v1 PPO with gSDE, 100k steps",
+                            config: PPOConfig.rlZooPendulum, tunedFor: ["Pendulum-v1"], totalSteps: 100_000),
+            AlgorithmPreset(name: "rl-zoo-mountaincarcontinuous",
+                            summary: "RL Zoo's MountainCarContinuous-v0 PPO: gSDE, normalised, 20k steps",
+                            config: PPOConfig.rlZooMountainCarContinuous, tunedFor: ["MountainCarContinuous-v0"], totalSteps: 20_000),
         ]
     }
 

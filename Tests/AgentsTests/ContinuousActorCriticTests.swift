@@ -153,4 +153,52 @@ final class ContinuousActorCriticTests: XCTestCase {
         XCTAssertEqual(agent.environmentSteps, 200)
         XCTAssertNotEqual(agent.core.logStd?.logStd.detachedValue.scalars, [0])
     }
+
+    /// What the collect policy reports while acting is what the learner recomputes from the
+    /// rollout, for categorical, Gaussian and gSDE policies (with normalised observations):
+    /// otherwise PPO's first ratio would not be 1.
+    func testActingAndLearningAgreeOnLogProbabilities() throws {
+        for (env, useSde) in [("CartPole-v1", false), ("Pendulum-v1", false), ("Pendulum-v1", true)] {
+            var config = pendulumPPO(seed: 5)
+            config.nSteps = 32
+            config.useSde = useSde
+            config.normalizeObservation = true
+            let agent = try PPOAgent.make(config: config) { try make(env) }
+            try agent.update()
+            let observations = try agent.core.collect(gamma: 0.9, lambda: 0.95)
+            let recorded = agent.core.rolloutBuffer.logProbabilities
+            let recomputed = withoutGradient {
+                agent.core.logProbabilitiesAndEntropies(observations: observations, actions: agent.core.actions(rows: nil))
+            }.logProbabilities.scalars
+            XCTAssertEqual(recorded.count, 128)
+            for (a, b) in zip(recorded, recomputed) { XCTAssertEqual(a, b, accuracy: 2e-3, "\(env) gSDE \(useSde)") }
+        }
+    }
+
+    /// gSDE keeps its exploration matrix for `sampleFrequency` steps (or until asked to
+    /// redraw), so the same state gets the same action meanwhile.
+    func testStateDependentNoiseIsRedrawnOnSchedule() throws {
+        var generator = RandomGenerator(seed: 8)
+        let network = makeMultilayerPerceptron(inputShape: [3], hiddenUnits: [16], activation: .tanh, outputCount: 1,
+                                               generator: &generator)
+        let logStd = LearnedLogStd(shape: [16, 1], initialValue: 0)
+        func policy(_ frequency: Int) throws -> StateDependentNoisePolicy {
+            try StateDependentNoisePolicy(trunk: Sequential(Array(network.layers.dropLast())), head: network.layers.last!,
+                                          logStd: logStd, observationSpace: .box(low: -9, high: 9, shape: [3]),
+                                          actionSpace: .box(low: -2, high: 2, shape: [1]), sampleFrequency: frequency)
+        }
+        let observation = Observation.float32([0.5, -0.2, 1], shape: [3])
+        let perRollout = try policy(-1)
+        let first = try perRollout.action(for: observation, using: &generator)
+        XCTAssertEqual(try perRollout.action(for: observation, using: &generator), first)
+        perRollout.resampleNoise()
+        XCTAssertNotEqual(try perRollout.action(for: observation, using: &generator), first)
+        let everyTwo = try policy(2)
+        let a = try everyTwo.action(for: observation, using: &generator)
+        XCTAssertEqual(try everyTwo.action(for: observation, using: &generator), a)
+        XCTAssertNotEqual(try everyTwo.action(for: observation, using: &generator), a)
+        XCTAssertThrowsError(try StateDependentNoisePolicy(trunk: Sequential(Array(network.layers.dropLast())), head: network.layers.last!,
+                                                           logStd: LearnedLogStd(dimension: 1), observationSpace: .box(low: -9, high: 9, shape: [3]),
+                                                           actionSpace: .box(low: -2, high: 2, shape: [1])))
+    }
 }

@@ -30,6 +30,12 @@ final class PresetAndEvaluationTests: XCTestCase {
         XCTAssertEqual(tutorial.preset, "tutorial")
         XCTAssertEqual(tutorial.totalSteps, 32_000, "1,000 updates of 32 steps")
         XCTAssertEqual(try tutorial.agent.decode(A2CConfig.self).nEnvs, 1)
+        let mountainCar = try registry.resolve(algorithm: "ppo", env: "MountainCarContinuous-v0")
+        XCTAssertEqual(mountainCar.preset, "rl-zoo-mountaincarcontinuous")
+        XCTAssertEqual(mountainCar.totalSteps, 20_000)
+        XCTAssertEqual(try mountainCar.agent.decode(PPOConfig.self), PPOConfig.rlZooMountainCarContinuous)
+        XCTAssertEqual(try registry.resolve(algorithm: "ppo", env: "Acrobot-v1").totalSteps, 1_000_000)
+        XCTAssertTrue(try registry.resolve(algorithm: "ppo", env: "Pendulum-v1").agent.decode(PPOConfig.self).useSde)
     }
 
     func testANamedPresetBringsItsBudgetAndEnvironmentOptions() throws {

@@ -47,7 +47,8 @@ public final class A2CAgent: Agent {
             algorithm: "A2C", environments: environments, nSteps: config.nSteps,
             network: .init(policyLayers: config.policyLayers, valueLayers: config.valueLayers, activation: config.activation,
                            orthogonalInit: config.orthogonalInit, logStdInit: Float(config.logStdInit),
-                           normalizeObservation: config.normalizeObservation, normalizeReward: config.normalizeReward),
+                           normalizeObservation: config.normalizeObservation, normalizeReward: config.normalizeReward,
+                           useSde: config.useSde, sdeSampleFreq: config.sdeSampleFreq),
             seed: config.seed, gamma: config.gamma, unsupportedEnvironment: A2CError.unsupportedEnvironment)
         self.config = config
         optimizer = RMSprop(parameters: core.parameters, learningRate: .constant(Float(config.learningRate)),

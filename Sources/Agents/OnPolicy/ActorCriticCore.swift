@@ -22,9 +22,14 @@ public final class ActorCriticCore {
         public var normalizeObservation = false
         /// Scale rewards by the running deviation of the discounted return (``RewardNormalization``).
         public var normalizeReward = false
+        /// Explore `Box` actions with gSDE (``StateDependentNoisePolicy``) instead of per-step noise.
+        public var useSde = false
+        /// Steps between gSDE's noise draws; 0 or less: once per rollout (SB3's `sde_sample_freq`).
+        public var sdeSampleFreq = -1
 
         public init(policyLayers: [Int], valueLayers: [Int], activation: Activation, orthogonalInit: Bool,
-                    logStdInit: Float = 0, normalizeObservation: Bool = false, normalizeReward: Bool = false) {
+                    logStdInit: Float = 0, normalizeObservation: Bool = false, normalizeReward: Bool = false,
+                    useSde: Bool = false, sdeSampleFreq: Int = -1) {
             self.policyLayers = policyLayers
             self.valueLayers = valueLayers
             self.activation = activation
@@ -32,6 +37,8 @@ public final class ActorCriticCore {
             self.logStdInit = logStdInit
             self.normalizeObservation = normalizeObservation
             self.normalizeReward = normalizeReward
+            self.useSde = useSde
+            self.sdeSampleFreq = sdeSampleFreq
         }
     }
 
@@ -110,6 +117,17 @@ public final class ActorCriticCore {
                                                  actionSpace: actionSpace, mode: .sample)
             greedy = try DiscreteNetworkPolicy(network: policyNetwork, observationSpace: environment.observationSpace,
                                                actionSpace: actionSpace, mode: .greedy)
+        case let .continuous(dimension) where network.useSde:
+            guard let latent = network.policyLayers.last else {
+                throw unsupportedEnvironment("gSDE reads the policy's last hidden layer; give policyLayers at least one width")
+            }
+            let logStd = LearnedLogStd(shape: [latent, dimension], initialValue: network.logStdInit)
+            self.logStd = logStd
+            sampling = try StateDependentNoisePolicy(
+                trunk: Sequential(Array(policyNetwork.layers.dropLast())), head: policyNetwork.layers.last!, logStd: logStd,
+                observationSpace: environment.observationSpace, actionSpace: actionSpace, sampleFrequency: network.sdeSampleFreq)
+            greedy = try GaussianNetworkPolicy(network: policyNetwork, logStd: logStd, observationSpace: environment.observationSpace,
+                                               actionSpace: actionSpace, mode: .greedy)
         case let .continuous(dimension):
             let logStd = LearnedLogStd(dimension: dimension, initialValue: network.logStdInit)
             self.logStd = logStd
@@ -171,6 +189,14 @@ public final class ActorCriticCore {
     /// `log π(a|s)` and the entropy of π(·|s) for each row, `[B]` each, differentiable with
     /// respect to the policy network (and log σ).
     public func logProbabilitiesAndEntropies(observations: Tensor, actions: ActionBatch) -> (logProbabilities: Tensor, entropies: Tensor) {
+        if case let .continuous(values) = actions, let logStd, logStd.logStd.shape.count == 2 {
+            // gSDE: N(μ(s), z(s)² σ² + 1e-6), the features z detached as in SB3 without `learn_features`.
+            let layers = policyNetwork.layers
+            let latent = Sequential(Array(layers.dropLast()))(observations)
+            let variance = matmul(latent.detached.squared(), (2 * logStd.logStd.value).exp()) + 1e-6
+            let distribution = DiagonalGaussian(mean: layers.last!(latent), logStd: 0.5 * variance.log())
+            return (distribution.logProbability(of: values), distribution.entropy())
+        }
         let outputs = policyNetwork(observations)
         switch actions {
         case let .discrete(indices):
@@ -209,6 +235,7 @@ public final class ActorCriticCore {
     /// observations `[slots] + featureShape`.
     public func collect(gamma: Float, lambda: Float) throws -> Tensor {
         rolloutBuffer.reset()
+        (sampling as? StateDependentNoisePolicy)?.resampleNoise()
         try driver.run(steps: rolloutBuffer.capacity)
         if var normalization = rewardNormalization {
             rolloutBuffer.normalizeRewards(&normalization)

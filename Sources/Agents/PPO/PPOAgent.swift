@@ -39,7 +39,8 @@ public final class PPOAgent: Agent {
             algorithm: "PPO", environments: environments, nSteps: config.nSteps,
             network: .init(policyLayers: config.policyLayers, valueLayers: config.valueLayers, activation: config.activation,
                            orthogonalInit: config.orthogonalInit, logStdInit: Float(config.logStdInit),
-                           normalizeObservation: config.normalizeObservation, normalizeReward: config.normalizeReward),
+                           normalizeObservation: config.normalizeObservation, normalizeReward: config.normalizeReward,
+                           useSde: config.useSde, sdeSampleFreq: config.sdeSampleFreq),
             seed: config.seed, gamma: config.gamma, unsupportedEnvironment: PPOError.unsupportedEnvironment)
         self.config = config
         // The rate is set from the schedule over environment steps before each rollout's epochs.

@@ -45,6 +45,10 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     /// Scale rewards by the running deviation of the discounted return, clipped to ±10
     /// (the reward half of `VecNormalize`).
     public var normalizeReward = false
+    /// Explore `Box` actions with generalized state-dependent exploration (gSDE, SB3's `use_sde`).
+    public var useSde = false
+    /// Steps between gSDE's noise draws; −1: once per rollout (SB3's `sde_sample_freq`).
+    public var sdeSampleFreq = -1
     /// An iteration runs at least this many environment steps (whole rollouts).
     public var stepsPerIteration = 1_024
     public var seed: UInt64 = 0
@@ -54,7 +58,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case nEnvs, nSteps, batchSize, nEpochs, learningRate, clipRange, clipRangeVf, gamma, gaeLambda, entCoef, vfCoef,
              maxGradNorm, normalizeAdvantage, targetKL, adamEpsilon, policyLayers, valueLayers, activation, orthogonalInit,
-             logStdInit, normalizeObservation, normalizeReward, stepsPerIteration, seed
+             logStdInit, normalizeObservation, normalizeReward, useSde, sdeSampleFreq, stepsPerIteration, seed
     }
 
     /// Missing keys take their defaults, so a file only needs the values it changes.
@@ -75,6 +79,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         try read(.adamEpsilon, &d.adamEpsilon); try read(.policyLayers, &d.policyLayers); try read(.valueLayers, &d.valueLayers)
         try read(.activation, &d.activation); try read(.orthogonalInit, &d.orthogonalInit); try read(.logStdInit, &d.logStdInit)
         try read(.normalizeObservation, &d.normalizeObservation); try read(.normalizeReward, &d.normalizeReward)
+        try read(.useSde, &d.useSde); try read(.sdeSampleFreq, &d.sdeSampleFreq)
         try read(.stepsPerIteration, &d.stepsPerIteration); try read(.seed, &d.seed)
         self = d
     }
@@ -92,6 +97,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         try c.encode(valueLayers, forKey: .valueLayers); try c.encode(activation, forKey: .activation)
         try c.encode(orthogonalInit, forKey: .orthogonalInit); try c.encode(logStdInit, forKey: .logStdInit)
         try c.encode(normalizeObservation, forKey: .normalizeObservation); try c.encode(normalizeReward, forKey: .normalizeReward)
+        try c.encode(useSde, forKey: .useSde); try c.encode(sdeSampleFreq, forKey: .sdeSampleFreq)
         try c.encode(stepsPerIteration, forKey: .stepsPerIteration)
         try c.encode(seed, forKey: .seed)
     }

@@ -1,0 +1,73 @@
+/// RL Zoo's tuned PPO settings (`hyperparams/ppo.yml`), with Stable-Baselines3's defaults for
+/// every value the file leaves out (learning rate 3e-4, clip 0.2, minibatches of 64, 10
+/// epochs, γ 0.99, λ 0.95, 64-64 tanh networks with orthogonal initialisation).
+extension PPOConfig {
+    /// The SB3 defaults the RL Zoo entries start from.
+    static var stableBaselinesDefaults: PPOConfig {
+        var config = PPOConfig()
+        config.nEnvs = 1
+        config.nSteps = 2_048
+        config.batchSize = 64
+        config.nEpochs = 10
+        config.learningRate = .constant(3e-4)
+        config.clipRange = .constant(0.2)
+        config.gamma = 0.99
+        config.gaeLambda = 0.95
+        return config
+    }
+
+    /// CartPole-v1, 100k steps: the type's defaults.
+    public static var rlZooCartPole: PPOConfig { PPOConfig() }
+
+    /// Acrobot-v1, 1M steps: 16 copies of 256 steps, λ 0.94, 4 epochs, `normalize: true`.
+    public static var rlZooAcrobot: PPOConfig {
+        var config = stableBaselinesDefaults
+        config.nEnvs = 16
+        config.nSteps = 256
+        config.gaeLambda = 0.94
+        config.nEpochs = 4
+        config.normalizeObservation = true
+        config.normalizeReward = true
+        config.stepsPerIteration = 16 * 256
+        return config
+    }
+
+    /// Pendulum-v1, 100k steps: 4 copies of 1,024 steps, γ 0.9, learning rate 1e-3, gSDE
+    /// redrawn every 4 steps.
+    public static var rlZooPendulum: PPOConfig {
+        var config = stableBaselinesDefaults
+        config.nEnvs = 4
+        config.nSteps = 1_024
+        config.gamma = 0.9
+        config.learningRate = .constant(1e-3)
+        config.useSde = true
+        config.sdeSampleFreq = 4
+        config.stepsPerIteration = 4 * 1_024
+        return config
+    }
+
+    /// MountainCarContinuous-v0, 20k steps: one copy, 8-step rollouts, γ 0.9999, learning
+    /// rate 7.77e-5, clip 0.1, entropy 0.00429, gSDE with log σ starting at −3.29, no
+    /// orthogonal initialisation (`ortho_init=False`; ours falls back to Glorot uniform where
+    /// SB3 keeps PyTorch's default), `normalize: true`.
+    public static var rlZooMountainCarContinuous: PPOConfig {
+        var config = stableBaselinesDefaults
+        config.nSteps = 8
+        config.batchSize = 256
+        config.gamma = 0.9999
+        config.learningRate = .constant(7.77e-5)
+        config.entCoef = 0.00429
+        config.clipRange = .constant(0.1)
+        config.nEpochs = 10
+        config.gaeLambda = 0.9
+        config.maxGradNorm = 5
+        config.vfCoef = 0.19
+        config.useSde = true
+        config.logStdInit = -3.29
+        config.orthogonalInit = false
+        config.normalizeObservation = true
+        config.normalizeReward = true
+        config.stepsPerIteration = 1_000
+        return config
+    }
+}
