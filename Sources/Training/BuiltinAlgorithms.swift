@@ -54,6 +54,8 @@ enum BuiltinAlgorithms {
                             config: A2CConfig(), tunedFor: ["CartPole-v1"], totalSteps: 500_000),
             AlgorithmPreset(name: "tutorial", summary: "the TF2 A2C tutorial: 1 environment, 32-step batches, 1,000 updates",
                             config: A2CConfig.tutorial, tunedFor: ["CartPole-v0"], totalSteps: 32_000),
+            AlgorithmPreset(name: "per-step", summary: "one environment, an update every step, the A3C paper's shared conv trunk (images)",
+                            config: A2CConfig.perStep, totalSteps: 1_000_000),
         ]
     }
 
@@ -68,6 +70,8 @@ enum BuiltinAlgorithms {
             AlgorithmPreset(name: "rl-zoo-mountaincarcontinuous",
                             summary: "RL Zoo's MountainCarContinuous-v0 PPO: gSDE, normalised, 20k steps",
                             config: PPOConfig.rlZooMountainCarContinuous, tunedFor: ["MountainCarContinuous-v0"], totalSteps: 20_000),
+            AlgorithmPreset(name: "minatar", summary: "CleanRL-style Atari PPO on flattened MinAtar grids, 2M steps",
+                            config: PPOConfig.minAtar, tunedFor: ["MinAtar/*"], totalSteps: 2_000_000),
         ]
     }
 

@@ -201,4 +201,28 @@ final class ContinuousActorCriticTests: XCTestCase {
                                                            logStd: LearnedLogStd(dimension: 1), observationSpace: .box(low: -9, high: 9, shape: [3]),
                                                            actionSpace: .box(low: -2, high: 2, shape: [1])))
     }
+
+    /// The per-step variant with a shared convolutional trunk: one update per step, the
+    /// trunk's parameters counted once, and `evaluate` (one trunk pass) agreeing with the
+    /// two networks run separately.
+    func testPerStepA2CWithSharedConvolutionalTrunk() throws {
+        var config = A2CConfig.perStep
+        config.convLayerParams = [.init(filters: 8, kernelSize: 3, stride: 1)]
+        config.policyLayers = [32]
+        config.stepsPerIteration = 50
+        let agent = try A2CAgent.make(config: config) { try make("MinAtar/Breakout-v1") }
+        let trunkWeights = agent.core.sharedTrunk!.parameters
+        XCTAssertEqual(agent.core.parameters.count, trunkWeights.count + 4, "trunk once, two heads of weight and bias")
+        let before = trunkWeights.map(\.detachedValue.scalars)
+        _ = try agent.trainIteration()
+        XCTAssertEqual(agent.updates, 50)
+        XCTAssertNotEqual(trunkWeights.map(\.detachedValue.scalars), before, "both heads' losses train the trunk")
+        let observations = try agent.core.collect(gamma: 0.99, lambda: 1)
+        let joint = withoutGradient { agent.core.evaluate(observations: observations, actions: agent.core.actions(rows: nil)) }
+        let separate = withoutGradient { agent.core.valueNetwork(observations) }
+        XCTAssertEqual(joint.values.scalars, separate.scalars)
+        XCTAssertThrowsError(try A2CAgent.make(config: config) { try make("CartPole-v1") }) { error in
+            XCTAssertTrue("\(error)".contains("convLayerParams"), "\(error)")
+        }
+    }
 }

@@ -48,7 +48,8 @@ public final class A2CAgent: Agent {
             network: .init(policyLayers: config.policyLayers, valueLayers: config.valueLayers, activation: config.activation,
                            orthogonalInit: config.orthogonalInit, logStdInit: Float(config.logStdInit),
                            normalizeObservation: config.normalizeObservation, normalizeReward: config.normalizeReward,
-                           useSde: config.useSde, sdeSampleFreq: config.sdeSampleFreq),
+                           useSde: config.useSde, sdeSampleFreq: config.sdeSampleFreq,
+                           convLayerParams: config.convLayerParams, shareTrunk: config.shareTrunk),
             seed: config.seed, gamma: config.gamma, unsupportedEnvironment: A2CError.unsupportedEnvironment)
         self.config = config
         optimizer = RMSprop(parameters: core.parameters, learningRate: .constant(Float(config.learningRate)),
@@ -69,13 +70,11 @@ public final class A2CAgent: Agent {
         let advantages = Tensor(config.normalizeAdvantage ? RolloutBuffer.normalized(buffer.advantages) : buffer.advantages)
         let returns = Tensor(buffer.returns)
         let actions = core.actions(rows: nil)
-        let count = buffer.capacity
         var output: ActorCriticLoss.Output?
         optimizer.minimize(maxGradientNorm: config.maxGradNorm.map(Float.init)) {
-            let (logProbabilities, entropies) = core.logProbabilitiesAndEntropies(observations: observations, actions: actions)
+            let (logProbabilities, entropies, values) = core.evaluate(observations: observations, actions: actions)
             let result = ActorCriticLoss.a2c(
-                logProbabilities: logProbabilities, advantages: advantages,
-                entropies: entropies, values: core.valueNetwork(observations).reshaped([count]), returns: returns,
+                logProbabilities: logProbabilities, advantages: advantages, entropies: entropies, values: values, returns: returns,
                 valueCoefficient: Float(config.vfCoef), entropyCoefficient: Float(config.entCoef))
             output = result
             return result.loss

@@ -43,6 +43,11 @@ public struct A2CConfig: Codable, Sendable, Equatable {
     public var useSde = false
     /// Steps between gSDE's noise draws; −1: once per rollout (SB3's `sde_sample_freq`).
     public var sdeSampleFreq = -1
+    /// Convolutions `(filters, kernelSize, stride)` before the dense layers, for image observations.
+    public var convLayerParams: [QNetworkConfig.ConvLayer] = []
+    /// One trunk (the convolutions and `policyLayers`) for both heads, as the A3C paper's
+    /// Atari network; false: separate policy and value networks (SB3's MLP default).
+    public var shareTrunk = false
     /// An iteration runs at least this many environment steps (whole updates).
     public var stepsPerIteration = 1_000
     public var seed: UInt64 = 0
@@ -70,10 +75,26 @@ public struct A2CConfig: Codable, Sendable, Equatable {
         return config
     }
 
+    /// The per-step actor-critic for image observations: one environment, an update after
+    /// every step (a batch of one), and one trunk shared by the policy and value heads, the
+    /// A3C paper's Atari network (16 8x8 filters stride 4, 32 4x4 stride 2, 256 ReLU units;
+    /// Mnih et al. 2016). Set `convLayerParams` for smaller frames (MinAtar: one 3x3 layer of 16).
+    public static var perStep: A2CConfig {
+        var config = A2CConfig()
+        config.nEnvs = 1
+        config.nSteps = 1
+        config.shareTrunk = true
+        config.convLayerParams = [.init(filters: 16, kernelSize: 8, stride: 4), .init(filters: 32, kernelSize: 4, stride: 2)]
+        config.policyLayers = [256]
+        config.activation = .relu
+        config.entCoef = 0.01
+        return config
+    }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case nEnvs, nSteps, learningRate, gamma, gaeLambda, entCoef, vfCoef, maxGradNorm, normalizeAdvantage, rmspropRho,
              rmspropEpsilon, rmspropEpsilonInsideSquareRoot, policyLayers, valueLayers, activation, orthogonalInit,
-             logStdInit, normalizeObservation, normalizeReward, useSde, sdeSampleFreq, stepsPerIteration, seed
+             logStdInit, normalizeObservation, normalizeReward, useSde, sdeSampleFreq, convLayerParams, shareTrunk, stepsPerIteration, seed
     }
 
     /// Missing keys take their defaults, so a file only needs the values it changes.
@@ -93,6 +114,7 @@ public struct A2CConfig: Codable, Sendable, Equatable {
         try read(.orthogonalInit, &d.orthogonalInit); try read(.logStdInit, &d.logStdInit)
         try read(.normalizeObservation, &d.normalizeObservation); try read(.normalizeReward, &d.normalizeReward)
         try read(.useSde, &d.useSde); try read(.sdeSampleFreq, &d.sdeSampleFreq)
+        try read(.convLayerParams, &d.convLayerParams); try read(.shareTrunk, &d.shareTrunk)
         try read(.stepsPerIteration, &d.stepsPerIteration)
         try read(.seed, &d.seed)
         self = d
@@ -112,6 +134,7 @@ public struct A2CConfig: Codable, Sendable, Equatable {
         try c.encode(logStdInit, forKey: .logStdInit); try c.encode(normalizeObservation, forKey: .normalizeObservation)
         try c.encode(normalizeReward, forKey: .normalizeReward)
         try c.encode(useSde, forKey: .useSde); try c.encode(sdeSampleFreq, forKey: .sdeSampleFreq)
+        try c.encode(convLayerParams, forKey: .convLayerParams); try c.encode(shareTrunk, forKey: .shareTrunk)
         try c.encode(stepsPerIteration, forKey: .stepsPerIteration); try c.encode(seed, forKey: .seed)
     }
 
@@ -131,6 +154,8 @@ public struct A2CConfig: Codable, Sendable, Equatable {
         try check(rmspropEpsilon >= 0 && rmspropEpsilon.isFinite, "rmspropEpsilon must be 0 or more, got \(rmspropEpsilon)")
         try check((policyLayers + valueLayers).allSatisfy { $0 > 0 }, "policyLayers and valueLayers must hold positive widths")
         try check(logStdInit.isFinite && abs(logStdInit) < 20, "logStdInit must be a finite log standard deviation, got \(logStdInit)")
+        try check(convLayerParams.allSatisfy { $0.filters > 0 && $0.kernelSize > 0 && $0.stride > 0 },
+                  "convLayerParams must hold positive filters, kernel sizes and strides")
         try check(stepsPerIteration > 0, "stepsPerIteration must be positive, got \(stepsPerIteration)")
     }
 }

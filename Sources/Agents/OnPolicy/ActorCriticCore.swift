@@ -26,10 +26,17 @@ public final class ActorCriticCore {
         public var useSde = false
         /// Steps between gSDE's noise draws; 0 or less: once per rollout (SB3's `sde_sample_freq`).
         public var sdeSampleFreq = -1
+        /// Convolutions (valid padding) before the dense layers, for image observations
+        /// `[height, width, channels]`.
+        public var convLayerParams: [QNetworkConfig.ConvLayer] = []
+        /// One trunk (the convolutions and `policyLayers`) feeding both heads, as the A3C
+        /// paper's Atari network and SB3's CNN policies; false: separate networks.
+        public var shareTrunk = false
 
         public init(policyLayers: [Int], valueLayers: [Int], activation: Activation, orthogonalInit: Bool,
                     logStdInit: Float = 0, normalizeObservation: Bool = false, normalizeReward: Bool = false,
-                    useSde: Bool = false, sdeSampleFreq: Int = -1) {
+                    useSde: Bool = false, sdeSampleFreq: Int = -1, convLayerParams: [QNetworkConfig.ConvLayer] = [],
+                    shareTrunk: Bool = false) {
             self.policyLayers = policyLayers
             self.valueLayers = valueLayers
             self.activation = activation
@@ -39,6 +46,8 @@ public final class ActorCriticCore {
             self.normalizeReward = normalizeReward
             self.useSde = useSde
             self.sdeSampleFreq = sdeSampleFreq
+            self.convLayerParams = convLayerParams
+            self.shareTrunk = shareTrunk
         }
     }
 
@@ -58,6 +67,8 @@ public final class ActorCriticCore {
     public let policyNetwork: Sequential
     /// Observations to V(s), `[batch, 1]`.
     public let valueNetwork: Sequential
+    /// The layers both networks begin with when the trunk is shared.
+    public let sharedTrunk: Sequential?
     /// log σ of the Gaussian policy; nil for discrete actions.
     public let logStd: LearnedLogStd?
     /// The first layer of both networks when observations are normalised.
@@ -103,10 +114,22 @@ public final class ActorCriticCore {
         }
         let normalization = network.normalizeObservation ? ObservationNormalization(featureCount: encoder.featureCount) : nil
         observationNormalization = normalization
-        policyNetwork = Self.network(inputShape: encoder.featureShape, hidden: network.policyLayers, outputs: outputs,
-                                     outputGain: 0.01, settings: network, normalization: normalization, generator: &generator)
-        valueNetwork = Self.network(inputShape: encoder.featureShape, hidden: network.valueLayers, outputs: 1,
-                                    outputGain: 1, settings: network, normalization: normalization, generator: &generator)
+        if network.shareTrunk {
+            let trunk = try Self.trunk(inputShape: encoder.featureShape, hidden: network.policyLayers, settings: network,
+                                       normalization: normalization, generator: &generator, unsupportedEnvironment)
+            let features = Sequential(trunk).outputShape(for: encoder.featureShape).reduce(1, *)
+            policyNetwork = Sequential(trunk + [Self.head(inputs: features, outputs: outputs, gain: 0.01, settings: network, generator: &generator)])
+            valueNetwork = Sequential(trunk + [Self.head(inputs: features, outputs: 1, gain: 1, settings: network, generator: &generator)])
+            sharedTrunk = Sequential(trunk)
+        } else {
+            policyNetwork = try Self.network(inputShape: encoder.featureShape, hidden: network.policyLayers, outputs: outputs,
+                                             outputGain: 0.01, settings: network, normalization: normalization,
+                                             generator: &generator, unsupportedEnvironment)
+            valueNetwork = try Self.network(inputShape: encoder.featureShape, hidden: network.valueLayers, outputs: 1,
+                                            outputGain: 1, settings: network, normalization: normalization,
+                                            generator: &generator, unsupportedEnvironment)
+            sharedTrunk = nil
+        }
         rolloutBuffer = try RolloutBuffer(steps: nSteps, environmentCount: environments.count,
                                           observationSpace: environment.observationSpace, actionSpace: actionSpace)
         rewardNormalization = network.normalizeReward ? RewardNormalization(gamma: gamma, environmentCount: environments.count) : nil
@@ -142,8 +165,14 @@ public final class ActorCriticCore {
         driver = Driver(environments: self.environments, policy: sampling, observers: [rolloutBuffer, statistics], seed: seed)
     }
 
-    /// Both networks' parameters, policy first, then log σ for continuous actions.
-    public var parameters: [Parameter] { policyNetwork.parameters + valueNetwork.parameters + (logStd?.parameters ?? []) }
+    /// Both networks' parameters, policy first, then log σ for continuous actions; a shared
+    /// trunk's once.
+    public var parameters: [Parameter] {
+        var seen = Set<ObjectIdentifier>()
+        return (policyNetwork.parameters + valueNetwork.parameters + (logStd?.parameters ?? [])).filter {
+            seen.insert(ObjectIdentifier($0)).inserted
+        }
+    }
 
     /// The episodes finished since the last call.
     public func takeFinishedEpisodes() -> [EpisodeSummary] {
@@ -152,13 +181,58 @@ public final class ActorCriticCore {
     }
 
     static func network(inputShape: [Int], hidden: [Int], outputs: Int, outputGain: Float, settings: NetworkSettings,
-                        normalization: ObservationNormalization?, generator: inout RandomGenerator) -> Sequential {
+                        normalization: ObservationNormalization?, generator: inout RandomGenerator,
+                        _ unsupportedEnvironment: (String) -> any Error) throws -> Sequential {
+        guard settings.convLayerParams.isEmpty else {
+            let trunk = try trunk(inputShape: inputShape, hidden: hidden, settings: settings, normalization: normalization,
+                                  generator: &generator, unsupportedEnvironment)
+            let features = Sequential(trunk).outputShape(for: inputShape).reduce(1, *)
+            return Sequential(trunk + [head(inputs: features, outputs: outputs, gain: outputGain, settings: settings, generator: &generator)])
+        }
         let perceptron = makeMultilayerPerceptron(
             inputShape: inputShape, hiddenUnits: hidden, activation: settings.activation, outputCount: outputs,
             hiddenInitializer: settings.orthogonalInit ? .orthogonal(gain: Float(2).squareRoot()) : .glorotUniform,
             outputInitializer: settings.orthogonalInit ? .orthogonal(gain: outputGain) : .glorotUniform, generator: &generator)
         guard let normalization else { return perceptron }
         return Sequential([normalization] + perceptron.layers)
+    }
+
+    /// Normalisation, convolutions, a flatten and the hidden dense layers: everything but the output layer.
+    static func trunk(inputShape: [Int], hidden: [Int], settings: NetworkSettings, normalization: ObservationNormalization?,
+                      generator: inout RandomGenerator, _ unsupportedEnvironment: (String) -> any Error) throws -> [any Layer] {
+        let initializer: Initializer = settings.orthogonalInit ? .orthogonal(gain: Float(2).squareRoot()) : .glorotUniform
+        var layers: [any Layer] = normalization.map { [$0] } ?? []
+        var shape = inputShape
+        if !settings.convLayerParams.isEmpty && shape.count != 3 {
+            throw unsupportedEnvironment("convLayerParams need [height, width, channels] observations, got shape \(shape); "
+                + "remove the convolutions for this environment")
+        }
+        for (i, c) in settings.convLayerParams.enumerated() {
+            guard shape[0] >= c.kernelSize && shape[1] >= c.kernelSize else {
+                throw unsupportedEnvironment("convLayerParams[\(i)] has a \(c.kernelSize)x\(c.kernelSize) kernel but its input "
+                    + "is only \(shape[0])x\(shape[1]); use smaller kernels or strides")
+            }
+            let conv = Conv2D(inputChannels: shape[2], outputChannels: c.filters, kernelSize: (c.kernelSize, c.kernelSize),
+                              strides: (c.stride, c.stride), activation: settings.activation, weightInitializer: initializer,
+                              generator: &generator)
+            shape = conv.outputShape(for: shape)
+            layers.append(conv)
+        }
+        if shape.count != 1 {
+            layers.append(Flatten())
+            shape = [shape.reduce(1, *)]
+        }
+        for width in hidden {
+            layers.append(Dense(inputSize: shape[0], outputSize: width, activation: settings.activation,
+                                weightInitializer: initializer, generator: &generator))
+            shape = [width]
+        }
+        return layers
+    }
+
+    static func head(inputs: Int, outputs: Int, gain: Float, settings: NetworkSettings, generator: inout RandomGenerator) -> Dense {
+        Dense(inputSize: inputs, outputSize: outputs, weightInitializer: settings.orthogonalInit ? .orthogonal(gain: gain) : .glorotUniform,
+              generator: &generator)
     }
 
     /// The actions of rollout slots `rows` (every slot when nil), in the form
@@ -189,15 +263,33 @@ public final class ActorCriticCore {
     /// `log π(a|s)` and the entropy of π(·|s) for each row, `[B]` each, differentiable with
     /// respect to the policy network (and log σ).
     public func logProbabilitiesAndEntropies(observations: Tensor, actions: ActionBatch) -> (logProbabilities: Tensor, entropies: Tensor) {
+        let latent = Sequential(Array(policyNetwork.layers.dropLast()))(observations)
+        return distributionTerms(latent: latent, actions: actions)
+    }
+
+    /// ``logProbabilitiesAndEntropies(observations:actions:)`` and V(s) `[B]`, running a
+    /// shared trunk once for both heads.
+    public func evaluate(observations: Tensor, actions: ActionBatch) -> (logProbabilities: Tensor, entropies: Tensor, values: Tensor) {
+        let batch = observations.shape[0]
+        if let sharedTrunk {
+            let features = sharedTrunk(observations)
+            let (logProbabilities, entropies) = distributionTerms(latent: features, actions: actions)
+            return (logProbabilities, entropies, valueNetwork.layers.last!(features).reshaped([batch]))
+        }
+        let (logProbabilities, entropies) = logProbabilitiesAndEntropies(observations: observations, actions: actions)
+        return (logProbabilities, entropies, valueNetwork(observations).reshaped([batch]))
+    }
+
+    /// The distribution terms from the policy's last hidden features.
+    private func distributionTerms(latent: Tensor, actions: ActionBatch) -> (logProbabilities: Tensor, entropies: Tensor) {
+        let head = policyNetwork.layers.last!
         if case let .continuous(values) = actions, let logStd, logStd.logStd.shape.count == 2 {
             // gSDE: N(μ(s), z(s)² σ² + 1e-6), the features z detached as in SB3 without `learn_features`.
-            let layers = policyNetwork.layers
-            let latent = Sequential(Array(layers.dropLast()))(observations)
             let variance = matmul(latent.detached.squared(), (2 * logStd.logStd.value).exp()) + 1e-6
-            let distribution = DiagonalGaussian(mean: layers.last!(latent), logStd: 0.5 * variance.log())
+            let distribution = DiagonalGaussian(mean: head(latent), logStd: 0.5 * variance.log())
             return (distribution.logProbability(of: values), distribution.entropy())
         }
-        let outputs = policyNetwork(observations)
+        let outputs = head(latent)
         switch actions {
         case let .discrete(indices):
             let distribution = Categorical(logits: outputs)

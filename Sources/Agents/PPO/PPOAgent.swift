@@ -40,7 +40,8 @@ public final class PPOAgent: Agent {
             network: .init(policyLayers: config.policyLayers, valueLayers: config.valueLayers, activation: config.activation,
                            orthogonalInit: config.orthogonalInit, logStdInit: Float(config.logStdInit),
                            normalizeObservation: config.normalizeObservation, normalizeReward: config.normalizeReward,
-                           useSde: config.useSde, sdeSampleFreq: config.sdeSampleFreq),
+                           useSde: config.useSde, sdeSampleFreq: config.sdeSampleFreq,
+                           convLayerParams: config.convLayerParams, shareTrunk: config.shareTrunk),
             seed: config.seed, gamma: config.gamma, unsupportedEnvironment: PPOError.unsupportedEnvironment)
         self.config = config
         // The rate is set from the schedule over environment steps before each rollout's epochs.
@@ -83,11 +84,11 @@ public final class PPOAgent: Agent {
                 let oldValues = Tensor(rows.map { buffer.values[$0] }), returns = Tensor(rows.map { buffer.returns[$0] })
                 var output: ActorCriticLoss.Output?
                 var (_, gradients) = valueWithGradient(wrt: optimizer.parameters) {
-                    let (logProbabilities, entropies) = core.logProbabilitiesAndEntropies(observations: batch, actions: actions)
+                    let (logProbabilities, entropies, values) = core.evaluate(observations: batch, actions: actions)
                     let result = ActorCriticLoss.ppo(
                         logProbabilities: logProbabilities, oldLogProbabilities: old,
                         advantages: Tensor(normalized), entropies: entropies,
-                        values: core.valueNetwork(batch).reshaped([b]), oldValues: oldValues, returns: returns,
+                        values: values, oldValues: oldValues, returns: returns,
                         clipRange: clipRange, valueClipRange: config.clipRangeVf.map(Float.init),
                         valueCoefficient: Float(config.vfCoef), entropyCoefficient: Float(config.entCoef))
                     output = result

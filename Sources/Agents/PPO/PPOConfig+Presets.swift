@@ -70,4 +70,24 @@ extension PPOConfig {
         config.stepsPerIteration = 1_000
         return config
     }
+
+    /// MinAtar games (our choice; RL Zoo has none): CleanRL's Atari PPO shape (8 copies of 128
+    /// steps, 4 epochs of minibatches of 256, clip 0.1, entropy 0.01, learning rate annealed
+    /// linearly from 5e-4 over 2M steps) with 256-256 ReLU networks on the flattened 10x10
+    /// grids.
+    public static var minAtar: PPOConfig {
+        var config = stableBaselinesDefaults
+        config.nEnvs = 8
+        config.nSteps = 128
+        config.batchSize = 256
+        config.nEpochs = 4
+        config.learningRate = .linear(from: 5e-4, to: 0, steps: 2_000_000)
+        config.clipRange = .constant(0.1)
+        config.entCoef = 0.01
+        config.activation = .relu
+        config.policyLayers = [256, 256]
+        config.valueLayers = [256, 256]
+        config.stepsPerIteration = 10_240
+        return config
+    }
 }

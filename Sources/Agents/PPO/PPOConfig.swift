@@ -49,6 +49,11 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     public var useSde = false
     /// Steps between gSDE's noise draws; −1: once per rollout (SB3's `sde_sample_freq`).
     public var sdeSampleFreq = -1
+    /// Convolutions `(filters, kernelSize, stride)` before the dense layers, for image observations.
+    public var convLayerParams: [QNetworkConfig.ConvLayer] = []
+    /// One trunk (the convolutions and `policyLayers`) for both heads, as the A3C paper's
+    /// Atari network; false: separate policy and value networks (SB3's MLP default).
+    public var shareTrunk = false
     /// An iteration runs at least this many environment steps (whole rollouts).
     public var stepsPerIteration = 1_024
     public var seed: UInt64 = 0
@@ -58,7 +63,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case nEnvs, nSteps, batchSize, nEpochs, learningRate, clipRange, clipRangeVf, gamma, gaeLambda, entCoef, vfCoef,
              maxGradNorm, normalizeAdvantage, targetKL, adamEpsilon, policyLayers, valueLayers, activation, orthogonalInit,
-             logStdInit, normalizeObservation, normalizeReward, useSde, sdeSampleFreq, stepsPerIteration, seed
+             logStdInit, normalizeObservation, normalizeReward, useSde, sdeSampleFreq, convLayerParams, shareTrunk, stepsPerIteration, seed
     }
 
     /// Missing keys take their defaults, so a file only needs the values it changes.
@@ -80,6 +85,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         try read(.activation, &d.activation); try read(.orthogonalInit, &d.orthogonalInit); try read(.logStdInit, &d.logStdInit)
         try read(.normalizeObservation, &d.normalizeObservation); try read(.normalizeReward, &d.normalizeReward)
         try read(.useSde, &d.useSde); try read(.sdeSampleFreq, &d.sdeSampleFreq)
+        try read(.convLayerParams, &d.convLayerParams); try read(.shareTrunk, &d.shareTrunk)
         try read(.stepsPerIteration, &d.stepsPerIteration); try read(.seed, &d.seed)
         self = d
     }
@@ -98,6 +104,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         try c.encode(orthogonalInit, forKey: .orthogonalInit); try c.encode(logStdInit, forKey: .logStdInit)
         try c.encode(normalizeObservation, forKey: .normalizeObservation); try c.encode(normalizeReward, forKey: .normalizeReward)
         try c.encode(useSde, forKey: .useSde); try c.encode(sdeSampleFreq, forKey: .sdeSampleFreq)
+        try c.encode(convLayerParams, forKey: .convLayerParams); try c.encode(shareTrunk, forKey: .shareTrunk)
         try c.encode(stepsPerIteration, forKey: .stepsPerIteration)
         try c.encode(seed, forKey: .seed)
     }
@@ -119,6 +126,8 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         try check(adamEpsilon >= 0 && adamEpsilon.isFinite, "adamEpsilon must be 0 or more, got \(adamEpsilon)")
         try check((policyLayers + valueLayers).allSatisfy { $0 > 0 }, "policyLayers and valueLayers must hold positive widths")
         try check(logStdInit.isFinite && abs(logStdInit) < 20, "logStdInit must be a finite log standard deviation, got \(logStdInit)")
+        try check(convLayerParams.allSatisfy { $0.filters > 0 && $0.kernelSize > 0 && $0.stride > 0 },
+                  "convLayerParams must hold positive filters, kernel sizes and strides")
         try check(stepsPerIteration > 0, "stepsPerIteration must be positive, got \(stepsPerIteration)")
     }
 }
