@@ -20,6 +20,11 @@ enum BuiltinAlgorithms {
                            defaultConfig: A2CConfig(), defaultTotalSteps: 500_000, presets: a2cPresets) { config, context in
                 try A2CAgent.make(config: config) { try context.makeEnvironment() }
             },
+            AlgorithmEntry(name: A3CAgent.algorithmName,
+                           summary: "asynchronous advantage actor-critic: worker threads update shared weights (2 workers)",
+                           defaultConfig: A3CConfig(), defaultTotalSteps: 200_000, presets: a3cPresets) { config, context in
+                try A3CAgent.make(config: config) { try context.makeEnvironment() }
+            },
             AlgorithmEntry(name: PPOAgent.algorithmName,
                            summary: "proximal policy optimisation, clipped (RL Zoo CartPole defaults, 8 environments)",
                            defaultConfig: PPOConfig(), defaultTotalSteps: 100_000) { config, context in
@@ -54,6 +59,15 @@ enum BuiltinAlgorithms {
                             config: A2CConfig(), tunedFor: ["CartPole-v1"], totalSteps: 500_000),
             AlgorithmPreset(name: "tutorial", summary: "the TF2 A2C tutorial: 1 environment, 32-step batches, 1,000 updates",
                             config: A2CConfig.tutorial, tunedFor: ["CartPole-v0"], totalSteps: 32_000),
+        ]
+    }
+
+    static var a3cPresets: [AlgorithmPreset] {
+        [
+            AlgorithmPreset(name: "cartpole", summary: "2 workers, 32-step rollouts, shared RMSprop, lr annealed over 200k steps",
+                            config: A3CConfig(), tunedFor: ["CartPole-v1"], totalSteps: 200_000),
+            AlgorithmPreset(name: "paper", summary: "the paper's t_max 5 and shared RMSprop (α 0.99, ε 0.1), 2 workers, 200k steps",
+                            config: A3CConfig.paper, totalSteps: 200_000),
         ]
     }
 
