@@ -224,6 +224,43 @@ final class A3CAgentTests: XCTestCase {
         }
     }
 
+    /// A setting that silently does nothing is a classic bug: each one changes what one short
+    /// iteration of one worker produces. (`nWorkers` is checked by the workers it makes: the
+    /// first worker's seed does not depend on the count, so a second worker that started
+    /// after the first took every rollout would leave the weights as one worker does.)
+    func testEveryHyperparameterChangesTraining() throws {
+        var base = config(seed: 5, stepsPerIteration: 64)
+        base.nSteps = 16
+        var twoWorkers = base
+        twoWorkers.nWorkers = 2
+        XCTAssertEqual(try agent(twoWorkers).workers.count, 2)
+        let changes: [(String, (inout A3CConfig) -> Void)] = [
+            ("nSteps", { $0.nSteps = 8 }), ("learningRate", { $0.learningRate = 1e-3 }),
+            ("gamma", { $0.gamma = 0.9 }), ("gaeLambda", { $0.gaeLambda = 0.9 }), ("entCoef", { $0.entCoef = 0.01 }),
+            ("vfCoef", { $0.vfCoef = 1 }), ("maxGradNorm", { $0.maxGradNorm = nil }),
+            ("normalizeAdvantage", { $0.normalizeAdvantage = true }), ("optimizer", { $0.optimizer = .adam }),
+            ("rmspropRho", { $0.rmspropRho = 0.9 }), ("rmspropEpsilon", { $0.rmspropEpsilon = 1e-2 }),
+            ("rmspropEpsilonInsideSquareRoot", { $0.rmspropEpsilonInsideSquareRoot = false }),
+            ("adamEpsilon", { $0.optimizer = .adam; $0.adamEpsilon = 1e-2 }), ("policyLayers", { $0.policyLayers = [32] }),
+            ("valueLayers", { $0.valueLayers = [32] }), ("activation", { $0.activation = .relu }),
+            ("orthogonalInit", { $0.orthogonalInit = false }), ("stepsPerIteration", { $0.stepsPerIteration = 128 }),
+            ("seed", { $0.seed = 6 }),
+        ]
+        func outcome(_ settings: A3CConfig) throws -> [[Float]] {
+            let trained = try agent(settings)
+            _ = try trained.trainIteration()
+            return weights(trained)
+        }
+        var adam = base
+        adam.optimizer = .adam
+        let reference = try outcome(base), adamReference = try outcome(adam)
+        for (name, change) in changes {
+            var changed = base
+            change(&changed)
+            XCTAssertTrue(try outcome(changed) != (name == "adamEpsilon" ? adamReference : reference), name)
+        }
+    }
+
     /// Each optimizer choice builds and trains; they update the weights differently.
     func testEveryOptimizerChoiceReachesTheSharedParameters() throws {
         var results: [[[Float]]] = []
