@@ -39,7 +39,8 @@ public struct A3CConfig: Codable, Sendable, Equatable {
     /// Steps each worker takes per update (the paper's t_max).
     public var nSteps = 32
     /// The learning rate as a function of environment steps (all workers together), as the
-    /// paper anneals it over the global step counter T.
+    /// paper anneals it over the global step counter T. The default reaches 0 at 200k steps,
+    /// the preset's budget: a longer run needs a longer schedule, or it stops learning there.
     public var learningRate: LearningRateSchedule = .linear(from: 3e-3, to: 0, steps: 200_000)
     public var gamma: Double = 0.99
     /// GAE λ; 1 gives the paper's n-step returns `R = Σ γ^i r_{t+i} + γ^k V(s_{t+k})`.
