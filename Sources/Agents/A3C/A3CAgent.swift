@@ -28,10 +28,12 @@ import Tensors
 public final class A3CAgent: Agent {
     public static let algorithmName = "a3c"
 
+    /// The hyperparameters the agent was built with (checkpoints must match them).
     public let config: A3CConfig
     /// The actor-learners, in order.
     public let workers: [A3CWorker]
     let shared: A3CSharedModel
+    /// Iterations completed since training began (across resumes).
     public private(set) var iterations = 0
     /// The greedy and sampling policies over the shared networks.
     private let greedy: DiscreteNetworkPolicy

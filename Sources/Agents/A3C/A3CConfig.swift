@@ -42,22 +42,26 @@ public struct A3CConfig: Codable, Sendable, Equatable {
     /// paper anneals it over the global step counter T. The default reaches 0 at 200k steps,
     /// the preset's budget: a longer run needs a longer schedule, or it stops learning there.
     public var learningRate: LearningRateSchedule = .linear(from: 3e-3, to: 0, steps: 200_000)
+    /// The discount factor γ.
     public var gamma: Double = 0.99
     /// GAE λ; 1 gives the paper's n-step returns `R = Σ γ^i r_{t+i} + γ^k V(s_{t+k})`.
     public var gaeLambda: Double = 1
     /// Entropy regularisation β (the paper uses 0.01).
     public var entCoef: Double = 0
+    /// Weight of the value regression in the loss (the paper's ½ on the critic's squared error).
     public var vfCoef: Double = 0.5
     /// Clip each worker's gradients to this global norm before they are applied; nil: no clipping.
     public var maxGradNorm: Double? = 0.5
     /// Standardise the advantages of each rollout.
     public var normalizeAdvantage = false
+    /// The rule that applies the workers' gradients to the shared parameters.
     public var optimizer: OptimizerKind = .rmsprop
     /// RMSprop's decay ρ (the paper's α, PyTorch's `alpha`) and ε, and where ε goes (see
     /// ``RMSprop``): the paper's ε 0.1 sits under the square root.
     public var rmspropRho: Double = 0.99
     public var rmspropEpsilon: Double = 1e-5
     public var rmspropEpsilonInsideSquareRoot = true
+    /// Adam's ε, when `optimizer` is `adam` (SB3's 1e-5).
     public var adamEpsilon: Double = 1e-5
     /// Hidden widths of the policy network and of the value network (SB3's `net_arch`).
     public var policyLayers: [Int] = [64, 64]
@@ -69,8 +73,10 @@ public struct A3CConfig: Codable, Sendable, Equatable {
     /// An iteration runs the workers until this many environment steps (rounded up to whole
     /// rollouts) were taken, all workers together, then stops them.
     public var stepsPerIteration = 2_048
+    /// The seed of the shared networks and, through streams split from it, of every worker.
     public var seed: UInt64 = 0
 
+    /// The CartPole-v1-tuned defaults.
     public init() {}
 
     /// The paper's settings where they carry over to a small control task: t_max 5, shared
@@ -189,6 +195,7 @@ public struct A3CConfig: Codable, Sendable, Equatable {
 public enum A3CError: Error, Equatable, CustomStringConvertible {
     /// `field` of ``A3CConfig`` is out of range.
     case invalidConfiguration(field: String, reason: String)
+    /// The environment's spaces are ones A3C cannot act in (it needs a Discrete action space).
     case unsupportedEnvironment(String)
     /// A worker's environment or policy failed on its thread; the other workers were stopped.
     case workerFailed(worker: Int, reason: String)
