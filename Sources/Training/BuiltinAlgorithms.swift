@@ -20,6 +20,11 @@ enum BuiltinAlgorithms {
                            defaultConfig: A2CConfig(), defaultTotalSteps: 500_000, presets: a2cPresets) { config, context in
                 try A2CAgent.make(config: config) { try context.makeEnvironment() }
             },
+            AlgorithmEntry(name: A3CAgent.algorithmName,
+                           summary: "asynchronous advantage actor-critic: worker threads update shared weights (2 workers)",
+                           defaultConfig: A3CConfig(), defaultTotalSteps: 200_000, presets: a3cPresets) { config, context in
+                try A3CAgent.make(config: config) { try context.makeEnvironment() }
+            },
             AlgorithmEntry(name: PPOAgent.algorithmName,
                            summary: "proximal policy optimisation, clipped (RL Zoo CartPole defaults, 8 environments)",
                            defaultConfig: PPOConfig(), defaultTotalSteps: 100_000, presets: ppoPresets) { config, context in
@@ -72,6 +77,15 @@ enum BuiltinAlgorithms {
                             config: PPOConfig.rlZooMountainCarContinuous, tunedFor: ["MountainCarContinuous-v0"], totalSteps: 20_000),
             AlgorithmPreset(name: "minatar", summary: "CleanRL-style Atari PPO on flattened MinAtar grids, 2M steps",
                             config: PPOConfig.minAtar, tunedFor: ["MinAtar/*"], totalSteps: 2_000_000),
+        ]
+    }
+
+    static var a3cPresets: [AlgorithmPreset] {
+        [
+            AlgorithmPreset(name: "cartpole", summary: "2 workers, 32-step rollouts, shared RMSprop, lr 3e-3 annealed to 0 over 200k steps",
+                            config: A3CConfig(), tunedFor: ["CartPole-v1"], totalSteps: 200_000),
+            AlgorithmPreset(name: "paper", summary: "the paper's t_max 5, shared RMSprop (α 0.99, ε 0.1) and entropy 0.01; untuned, 200k steps",
+                            config: A3CConfig.paper, totalSteps: 200_000),
         ]
     }
 
