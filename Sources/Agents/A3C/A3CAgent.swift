@@ -84,10 +84,12 @@ public final class A3CAgent: Agent {
         let settings = A3CAgent.networkSettings(config)
         let inputShape = workers[0].core.encoder.featureShape
         var generator = RandomGenerator(seed: config.seed)
-        let policyNetwork = ActorCriticCore.network(inputShape: inputShape, hidden: config.policyLayers, outputs: actionCount,
-                                                    outputGain: 0.01, settings: settings, generator: &generator)
-        let valueNetwork = ActorCriticCore.network(inputShape: inputShape, hidden: config.valueLayers, outputs: 1,
-                                                   outputGain: 1, settings: settings, generator: &generator)
+        let policyNetwork = try ActorCriticCore.network(inputShape: inputShape, hidden: config.policyLayers, outputs: actionCount,
+                                                        outputGain: 0.01, settings: settings, normalization: nil,
+                                                        generator: &generator, A3CError.unsupportedEnvironment)
+        let valueNetwork = try ActorCriticCore.network(inputShape: inputShape, hidden: config.valueLayers, outputs: 1,
+                                                       outputGain: 1, settings: settings, normalization: nil,
+                                                       generator: &generator, A3CError.unsupportedEnvironment)
         shared = A3CSharedModel(policyNetwork: policyNetwork, valueNetwork: valueNetwork) { parameters in
             A3CAgent.makeOptimizer(config, parameters: parameters)
         }
