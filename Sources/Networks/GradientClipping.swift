@@ -45,7 +45,7 @@ public func clipByGlobalNorm(_ gradients: [Tensor], maxNorm: Float) -> (clipped:
     let norm = globalNorm(gradients)
     guard norm.isFinite, norm > maxNorm else { return (gradients, norm) }
     let scale = maxNorm / norm
-    return (gradients.map { $0.detached.mapped { $0 * scale } }, norm)
+    return (gradients.map { $0.detached * scale }, norm)
 }
 
 /// Clamps every gradient value to `[min, max]`, TensorFlow's `tf.clip_by_value` (Keras'
