@@ -25,6 +25,11 @@ enum BuiltinAlgorithms {
                            defaultConfig: PPOConfig(), defaultTotalSteps: 100_000) { config, context in
                 try PPOAgent.make(config: config) { try context.makeEnvironment() }
             },
+            AlgorithmEntry(name: SACAgent.algorithmName,
+                           summary: "soft actor-critic for continuous (Box) actions, learned entropy coefficient (SB3 defaults)",
+                           defaultConfig: SACConfig(), defaultTotalSteps: 20_000, presets: sacPresets) { config, context in
+                try SACAgent.make(config: config, environment: try context.makeEnvironment())
+            },
             AlgorithmEntry(name: QLearningAgent.algorithmName,
                            summary: "tabular Q-learning with random, epsilon-greedy or count-based exploration",
                            defaultConfig: QLearningConfig(), defaultTotalSteps: 200_000) { config, context in
@@ -54,6 +59,13 @@ enum BuiltinAlgorithms {
                             config: A2CConfig(), tunedFor: ["CartPole-v1"], totalSteps: 500_000),
             AlgorithmPreset(name: "tutorial", summary: "the TF2 A2C tutorial: 1 environment, 32-step batches, 1,000 updates",
                             config: A2CConfig.tutorial, tunedFor: ["CartPole-v0"], totalSteps: 32_000),
+        ]
+    }
+
+    static var sacPresets: [AlgorithmPreset] {
+        [
+            AlgorithmPreset(name: "rl-zoo-pendulum", summary: "RL Zoo's Pendulum-v1 SAC (learning rate 1e-3, SB3 defaults), 20k steps",
+                            config: SACConfig.rlZooPendulum, tunedFor: ["Pendulum-v1"], totalSteps: 20_000),
         ]
     }
 
