@@ -24,16 +24,23 @@ import Darwin
 public final class SACAgent: Agent {
     public static let algorithmName = "sac"
 
+    /// The settings the agent was built with (a checkpoint only restores into the same).
     public let config: SACConfig
+    /// The environment the driver steps.
     public let environment: any Environment
+    /// The squashed-Gaussian policy network.
     public let actor: SACActor
+    /// The `nCritics` Q-networks trained on the soft TD targets.
     public let critic: SACCritic
     /// Follows ``critic`` by Polyak averaging; values next states.
     public let criticTarget: SACCritic
+    /// Adam over the actor's parameters.
     public let actorOptimizer: Adam
+    /// Adam over all critics' parameters together, as SB3's `critic.optimizer`.
     public let criticOptimizer: Adam
     /// log α's optimizer; nil with a fixed ``SACConfig/entCoef``.
     public let entropyCoefficientOptimizer: Adam?
+    /// Every transition collected, actions as the environment received them.
     public let replayBuffer: ReplayBuffer
     /// The step loop that collects experience with ``collectPolicy``.
     public private(set) var driver: Driver!

@@ -98,9 +98,11 @@ public struct SACConfig: Codable, Sendable, Equatable {
     public var bufferSize = 1_000_000
     /// Steps of uniformly random actions before the first gradient step.
     public var learningStarts = 100
+    /// Transitions per gradient step.
     public var batchSize = 256
     /// Polyak coefficient of the target critics: θ' ← τ θ + (1 − τ) θ'.
     public var tau: Double = 0.005
+    /// Discount factor.
     public var gamma: Double = 0.99
     /// Train every this many environment steps.
     public var trainFreq = 1
@@ -118,6 +120,7 @@ public struct SACConfig: Codable, Sendable, Equatable {
     public var policyLayers: [Int] = [256, 256]
     /// Hidden widths of each critic (SB3's `net_arch["qf"]`).
     public var criticLayers: [Int] = [256, 256]
+    /// The hidden layers' activation, actor and critics alike.
     public var activation: Activation = .relu
     /// Number of Q-networks; targets use the minimum over them (clipped double Q, Fujimoto et al. 2018).
     public var nCritics = 2
@@ -128,8 +131,11 @@ public struct SACConfig: Codable, Sendable, Equatable {
     public var stepsPerIteration = 1_000
     /// Save the replay buffer with each checkpoint (needed for an exact resume).
     public var saveReplayBuffer = true
+    /// Seeds the networks' initial weights, the minibatches and reparameterisation noise, and
+    /// the driver (episode resets and the collect policy's draws).
     public var seed: UInt64 = 0
 
+    /// SB3's defaults.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {

@@ -16,7 +16,9 @@ public final class SACActor: Module {
 
     /// Features `[featureCount]` to `[2 · actionDimension]`.
     public let body: Sequential
+    /// The width of the (flattened) observation features.
     public let featureCount: Int
+    /// d, the number of action components.
     public let actionDimension: Int
 
     /// Hidden layers of `hiddenUnits` with `activation`, weights and biases drawn as PyTorch's
@@ -48,10 +50,12 @@ public final class SACActor: Module {
 /// observation features and action (in (−1, 1)^d, as the actor outputs them) to one value
 /// (SB3's `ContinuousCritic`, whose networks are named `qf0`, `qf1`, …).
 public final class SACCritic: Module {
+    /// One MLP per critic, `[inputWidth]` to `[1]`.
     public let qNetworks: [Sequential]
     /// Observation features plus action components: the width of each network's input.
     public let inputWidth: Int
 
+    /// `count` networks with PyTorch's initialisation, drawn one after another from `generator`.
     public init(featureCount: Int, actionDimension: Int, hiddenUnits: [Int], activation: Activation, count: Int,
                 generator: inout RandomGenerator) {
         inputWidth = featureCount + actionDimension

@@ -21,13 +21,19 @@ import Darwin
 public final class SquashedGaussianPolicy: Policy {
     /// Whether the policy draws its actions or takes the squashed mean.
     public enum Mode: String, Codable, Sendable {
+        /// Draws u from the Gaussian (exploration).
         case sample
+        /// Takes u = μ (evaluation).
         case greedy
     }
 
+    /// The bounded `Box` the actions are rescaled to.
     public let actionSpace: Space
+    /// The network read on every step (its current weights).
     public let actor: SACActor
+    /// Turns observations into the actor's input features.
     public let encoder: ObservationEncoder
+    /// Drawing or the squashed mean.
     public let mode: Mode
     private let low: [Float]
     private let halfRange: [Float]
@@ -88,11 +94,13 @@ public final class SquashedGaussianPolicy: Policy {
 /// wrapped policy's: the warm-up of SB3's off-policy algorithms before `learning_starts`,
 /// which fills the replay buffer with diverse experience before the first update.
 public final class WarmupPolicy: Policy {
+    /// The policy acting once the warm-up is over.
     public let policy: any Policy
     public var actionSpace: Space { policy.actionSpace }
     private let random: RandomPolicy
     private let isWarmingUp: () -> Bool
 
+    /// `isWarmingUp` is asked before every action (an agent compares its step count with `learningStarts`).
     public init(policy: any Policy, isWarmingUp: @escaping () -> Bool) {
         self.policy = policy
         random = RandomPolicy(actionSpace: policy.actionSpace)
