@@ -279,12 +279,15 @@ public final class DiscreteNetworkPolicy: Policy {
 }
 
 /// A multilayer perceptron `input → hidden… → outputs`: Dense layers with `activation`
-/// after each hidden layer and none after the last, zero biases, and weights drawn from
-/// `hiddenInitializer` and `outputInitializer` (Keras' Glorot uniform by default; SB3 uses
-/// orthogonal ones); a ``Flatten`` first when the input has more than one axis.
+/// after each hidden layer and none after the last, weights drawn from `hiddenInitializer`
+/// and `outputInitializer` (Keras' Glorot uniform by default; SB3's on-policy networks use
+/// orthogonal ones, its off-policy ones PyTorch's default) and biases from `biasInitializer`
+/// (zeros, as Keras and SB3's orthogonal initialisation leave them; PyTorch's default draws
+/// them too); a ``Flatten`` first when the input has more than one axis.
 public func makeMultilayerPerceptron(inputShape: [Int], hiddenUnits: [Int], activation: Activation, outputCount: Int,
                                      hiddenInitializer: Initializer = .glorotUniform,
                                      outputInitializer: Initializer = .glorotUniform,
+                                     biasInitializer: Initializer = .zeros,
                                      generator: inout RandomGenerator) -> Sequential {
     precondition(hiddenUnits.allSatisfy { $0 > 0 } && outputCount > 0,
                  "makeMultilayerPerceptron: widths must be positive, got \(hiddenUnits) and \(outputCount) outputs")
@@ -292,9 +295,10 @@ public func makeMultilayerPerceptron(inputShape: [Int], hiddenUnits: [Int], acti
     var width = Tensor.count(of: inputShape)
     for units in hiddenUnits {
         layers.append(Dense(inputSize: width, outputSize: units, activation: activation, weightInitializer: hiddenInitializer,
-                            generator: &generator))
+                            biasInitializer: biasInitializer, generator: &generator))
         width = units
     }
-    layers.append(Dense(inputSize: width, outputSize: outputCount, weightInitializer: outputInitializer, generator: &generator))
+    layers.append(Dense(inputSize: width, outputSize: outputCount, weightInitializer: outputInitializer,
+                        biasInitializer: biasInitializer, generator: &generator))
     return Sequential(layers)
 }

@@ -30,6 +30,11 @@ enum BuiltinAlgorithms {
                            defaultConfig: PPOConfig(), defaultTotalSteps: 100_000, presets: ppoPresets) { config, context in
                 try PPOAgent.make(config: config) { try context.makeEnvironment() }
             },
+            AlgorithmEntry(name: SACAgent.algorithmName,
+                           summary: "soft actor-critic for continuous (Box) actions, learned entropy coefficient (SB3 defaults)",
+                           defaultConfig: SACConfig(), defaultTotalSteps: 20_000, presets: sacPresets) { config, context in
+                try SACAgent.make(config: config, environment: try context.makeEnvironment())
+            },
             AlgorithmEntry(name: QLearningAgent.algorithmName,
                            summary: "tabular Q-learning with random, epsilon-greedy or count-based exploration",
                            defaultConfig: QLearningConfig(), defaultTotalSteps: 200_000) { config, context in
@@ -86,6 +91,13 @@ enum BuiltinAlgorithms {
                             config: A3CConfig(), tunedFor: ["CartPole-v1"], totalSteps: 200_000),
             AlgorithmPreset(name: "paper", summary: "the paper's t_max 5, shared RMSprop (α 0.99, ε 0.1) and entropy 0.01; untuned, 200k steps",
                             config: A3CConfig.paper, totalSteps: 200_000),
+        ]
+    }
+
+    static var sacPresets: [AlgorithmPreset] {
+        [
+            AlgorithmPreset(name: "rl-zoo-pendulum", summary: "RL Zoo's Pendulum-v1 SAC (learning rate 1e-3, SB3 defaults), 20k steps",
+                            config: SACConfig.rlZooPendulum, tunedFor: ["Pendulum-v1"], totalSteps: 20_000),
         ]
     }
 

@@ -24,6 +24,7 @@ struct TrainCommand: ParsableCommand {
               swiftrl train reinforce --env CartPole-v1
               swiftrl train reinforce --env CartPole-v1 --seeds 1..5
               swiftrl train dqn --env CartPole-v1 --preset textbook
+              swiftrl train sac --env Pendulum-v1
               swiftrl train q-learning --env FrozenLake-v1 --steps 20000 --set agent.gamma=0.95
             """
     )
