@@ -119,9 +119,21 @@ void srl_enable_flush_to_zero(void) {
 // ---- GEMM ----
 
 // Per-thread scratch for packed and padded panels, grown on demand and reused, so
-// steady-state GEMM calls never allocate.
+// steady-state GEMM calls never allocate. A thread-specific destructor frees it when its
+// thread ends: threads that live for one piece of work (A3C's workers, one set per
+// iteration) would otherwise leak a block each.
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 static __thread float *scratch = 0;
 static __thread size_t scratch_count = 0;
+
+static void scratch_destroy(void *p) {
+    free(p);
+    scratch = 0;
+    scratch_count = 0;
+}
+
+static void scratch_key_init(void) { pthread_key_create(&scratch_key, scratch_destroy); }
 
 static float *scratch_floats(size_t count) {
     if (count > scratch_count) {
@@ -133,6 +145,8 @@ static float *scratch_floats(size_t count) {
             abort();
         }
         scratch_count = count;
+        pthread_once(&scratch_once, scratch_key_init);
+        pthread_setspecific(scratch_key, scratch);
     }
     return scratch;
 }
