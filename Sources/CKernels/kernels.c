@@ -119,9 +119,21 @@ void srl_enable_flush_to_zero(void) {
 // ---- GEMM ----
 
 // Per-thread scratch for packed and padded panels, grown on demand and reused, so
-// steady-state GEMM calls never allocate.
+// steady-state GEMM calls never allocate. A thread-specific destructor frees it when its
+// thread ends: threads that live for one piece of work (A3C's workers, one set per
+// iteration) would otherwise leak a block each.
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 static __thread float *scratch = 0;
 static __thread size_t scratch_count = 0;
+
+static void scratch_destroy(void *p) {
+    free(p);
+    scratch = 0;
+    scratch_count = 0;
+}
+
+static void scratch_key_init(void) { pthread_key_create(&scratch_key, scratch_destroy); }
 
 static float *scratch_floats(size_t count) {
     if (count > scratch_count) {
@@ -133,6 +145,8 @@ static float *scratch_floats(size_t count) {
             abort();
         }
         scratch_count = count;
+        pthread_once(&scratch_once, scratch_key_init);
+        pthread_setspecific(scratch_key, scratch);
     }
     return scratch;
 }
@@ -239,17 +253,25 @@ typedef struct {
 static pthread_key_t pool_key;
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 static __thread srl_pool *thread_pool = 0;
+static __thread int thread_pool_destroyed = 0;
 
+// Runs on the exiting thread. Destructors of other thread-specific values may run after it
+// and release the last reference to a tensor (a worker's closure holding an agent's networks):
+// those frees and any allocation must then bypass the pool instead of writing into the
+// freed one, which corrupted the heap when short-lived threads trained networks.
 static void pool_destroy(void *p) {
     srl_pool *pool = p;
     for (int i = 0; i < SRL_POOL_SLOTS; i++)
         for (int j = 0; j < pool->slots[i].count; j++) free(pool->slots[i].blocks[j]);
     free(pool);
+    thread_pool = 0;
+    thread_pool_destroyed = 1;
 }
 
 static void pool_key_init(void) { pthread_key_create(&pool_key, pool_destroy); }
 
 static srl_pool *pool_get(void) {
+    if (thread_pool_destroyed) return 0;
     if (!thread_pool) {
         pthread_once(&pool_once, pool_key_init);
         thread_pool = calloc(1, sizeof(srl_pool));

@@ -13,7 +13,9 @@ struct BenchA3C: ParsableCommand {
             which the mean return of the last 20 training episodes is at least 475. Worker counts \
             alternate within each seed. Other processes compete for the same cores: each line \
             records the load average before it and the process CPU time, so a run that did not \
-            get its cores shows it (cpu/wall near 1 with 2 workers).
+            get its cores shows it (cpu/wall near 1 with 2 workers). Linux's autogroup scheduler \
+            splits the cores between sessions first, so while another session keeps one of two \
+            cores busy, this process gets at most the other, however many workers it runs.
             """
     )
 

@@ -86,16 +86,16 @@ final class ResumableEpisode: EnvironmentWrapper {
 
     func step(_ action: Action) throws -> Step {
         let result = try wrapped.step(action)
-        guard var current = progress else { return result }
-        current.actions.append(LoggedAction(action))
-        current.episodeReturn += result.reward
-        current.length += 1
+        guard progress != nil else { return result }
+        // In place: a copy of `progress` would make every append copy the whole action log.
+        progress!.actions.append(LoggedAction(action))
+        progress!.episodeReturn += result.reward
+        progress!.length += 1
         if result.terminated || result.truncated {
-            finished.append(EpisodeSummary(episodeReturn: current.episodeReturn, length: current.length))
+            finished.append(EpisodeSummary(episodeReturn: progress!.episodeReturn, length: progress!.length))
             progress = nil
             lastObservation = nil
         } else {
-            progress = current
             lastObservation = result.observation
         }
         return result
