@@ -45,11 +45,7 @@ public final class A2CAgent: Agent {
         }
         core = try ActorCriticCore(
             algorithm: "A2C", environments: environments, nSteps: config.nSteps,
-            network: .init(policyLayers: config.policyLayers, valueLayers: config.valueLayers, activation: config.activation,
-                           orthogonalInit: config.orthogonalInit, logStdInit: Float(config.logStdInit),
-                           normalizeObservation: config.normalizeObservation, normalizeReward: config.normalizeReward,
-                           useSde: config.useSde, sdeSampleFreq: config.sdeSampleFreq,
-                           convLayerParams: config.convLayerParams, shareTrunk: config.shareTrunk),
+            network: config.networkSettings,
             seed: config.seed, gamma: config.gamma, unsupportedEnvironment: A2CError.unsupportedEnvironment)
         self.config = config
         optimizer = RMSprop(parameters: core.parameters, learningRate: .constant(Float(config.learningRate)),

@@ -37,11 +37,7 @@ public final class PPOAgent: Agent {
         }
         core = try ActorCriticCore(
             algorithm: "PPO", environments: environments, nSteps: config.nSteps,
-            network: .init(policyLayers: config.policyLayers, valueLayers: config.valueLayers, activation: config.activation,
-                           orthogonalInit: config.orthogonalInit, logStdInit: Float(config.logStdInit),
-                           normalizeObservation: config.normalizeObservation, normalizeReward: config.normalizeReward,
-                           useSde: config.useSde, sdeSampleFreq: config.sdeSampleFreq,
-                           convLayerParams: config.convLayerParams, shareTrunk: config.shareTrunk),
+            network: config.networkSettings,
             seed: config.seed, gamma: config.gamma, unsupportedEnvironment: PPOError.unsupportedEnvironment)
         self.config = config
         // The rate is set from the schedule over environment steps before each rollout's epochs.
