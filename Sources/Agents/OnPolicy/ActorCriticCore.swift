@@ -3,10 +3,12 @@ import Networks
 import Randomness
 import Tensors
 
-/// What the on-policy actor-critic agents (A2C, PPO) share: separate policy and value
-/// networks (SB3's default for MLP policies), the ``Driver`` collecting into a
-/// ``RolloutBuffer``, the bootstrapped returns, and the checkpointed weights. Collection
-/// here is separate from each algorithm's learning step.
+/// What the on-policy actor-critic agents (A2C, PPO, each A3C worker) share: the policy and
+/// value networks (separate, SB3's default for MLP policies, or on one shared trunk), the
+/// action distribution (categorical, Gaussian or gSDE), the optional VecNormalize-style
+/// normalisation, the ``Driver`` collecting into a ``RolloutBuffer``, the bootstrapped
+/// returns, and the checkpointed state. Collection here is separate from each algorithm's
+/// learning step.
 public final class ActorCriticCore {
     /// The network shapes and initialisation.
     public struct NetworkSettings: Sendable, Equatable {
