@@ -74,6 +74,20 @@ final class A3CAgentTests: XCTestCase {
         }
     }
 
+    /// An environment that does not repeat itself under a seed cannot have its episode in
+    /// progress continued; the resumed agent says so instead of training on a different state.
+    func testResumingAnEnvironmentThatIgnoresItsSeedExplainsWhy() throws {
+        let settings = config(seed: 7, stepsPerIteration: 480)
+        let original = try A3CAgent(config: settings, environments: [ReseededEnvironment(try make("CartPole-v1"))])
+        _ = try original.trainIteration()
+        XCTAssertTrue(original.workers[0].isInEpisode)
+        let resumed = try A3CAgent(config: settings, environments: [ReseededEnvironment(try make("CartPole-v1"))])
+        try resumed.restore(from: try original.checkpoint())
+        XCTAssertThrowsError(try resumed.trainIteration()) { error in
+            XCTAssertTrue("\(error)".contains("not deterministic under a seed"), "\(error)")
+        }
+    }
+
     /// Two workers on two threads: every iteration takes exactly its whole rollouts between
     /// them, each worker its own whole rollouts; checkpoints restore and training goes on.
     func testTwoWorkersCountEveryStepAndJoinCleanly() throws {
@@ -294,5 +308,21 @@ private final class FailingEnvironment: EnvironmentWrapper {
         steps += 1
         if steps > failAfter { throw Lost() }
         return try wrapped.step(action)
+    }
+}
+
+/// CartPole whose resets add how many resets it has seen to the seed: the same seed gives
+/// another episode in another copy.
+private final class ReseededEnvironment: EnvironmentWrapper {
+    let wrapped: any Environment
+    private var resets: UInt64 = 0
+
+    init(_ wrapped: any Environment) {
+        self.wrapped = wrapped
+    }
+
+    func reset(seed: UInt64?, options: [String: Double]) throws -> (observation: Observation, info: Info) {
+        resets += 1
+        return try wrapped.reset(seed: seed.map { $0 &+ resets }, options: options)
     }
 }
