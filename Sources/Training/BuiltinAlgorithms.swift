@@ -87,7 +87,7 @@ enum BuiltinAlgorithms {
 
     static var a3cPresets: [AlgorithmPreset] {
         [
-            AlgorithmPreset(name: "cartpole", summary: "2 workers, 32-step rollouts, shared RMSprop, lr 3e-3 annealed to 0 over 200k steps",
+            AlgorithmPreset(name: "cartpole", summary: "2 workers, 16-step rollouts, shared RMSprop, lr 3e-3 annealed to 0 over 200k steps",
                             config: A3CConfig(), tunedFor: ["CartPole-v1"], totalSteps: 200_000),
             AlgorithmPreset(name: "paper", summary: "the paper's t_max 5, shared RMSprop (α 0.99, ε 0.1) and entropy 0.01; untuned, 200k steps",
                             config: A3CConfig.paper, totalSteps: 200_000),

@@ -22,7 +22,8 @@ final class A3CSharedModel: @unchecked Sendable {
     /// Environment steps whose gradients were applied: the paper's global counter T, which
     /// the learning-rate schedule follows.
     private(set) var appliedSteps = 0
-    private let lock = NSLock()
+    /// Spins rather than sleeps: see ``SpinLock`` for the measurements.
+    private let lock = SpinLock()
     /// Seconds workers spent waiting for the lock and holding it: the price of sharing.
     private(set) var lockSeconds = (waiting: 0.0, holding: 0.0)
 
