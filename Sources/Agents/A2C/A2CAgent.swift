@@ -62,16 +62,10 @@ public final class A2CAgent: Agent {
     /// One rollout of `nSteps` steps in every copy, then one gradient step on it.
     public func update() throws {
         let observations = try core.collect(gamma: Float(config.gamma), lambda: Float(config.gaeLambda))
-        let buffer = core.rolloutBuffer
-        let advantages = Tensor(config.normalizeAdvantage ? RolloutBuffer.normalized(buffer.advantages) : buffer.advantages)
-        let returns = Tensor(buffer.returns)
-        let actions = core.actions(rows: nil)
         var output: ActorCriticLoss.Output?
         optimizer.minimize(maxGradientNorm: config.maxGradNorm.map(Float.init)) {
-            let (logProbabilities, entropies, values) = core.evaluate(observations: observations, actions: actions)
-            let result = ActorCriticLoss.a2c(
-                logProbabilities: logProbabilities, advantages: advantages, entropies: entropies, values: values, returns: returns,
-                valueCoefficient: Float(config.vfCoef), entropyCoefficient: Float(config.entCoef))
+            let result = core.a2cLoss(observations: observations, normalizeAdvantage: config.normalizeAdvantage,
+                                      valueCoefficient: Float(config.vfCoef), entropyCoefficient: Float(config.entCoef))
             output = result
             return result.loss
         }

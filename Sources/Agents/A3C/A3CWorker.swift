@@ -74,18 +74,10 @@ public final class A3CWorker {
     /// parameters, clipped to `maxGradNorm`. Recorded on this thread's own tape.
     func rolloutGradients(config: A3CConfig) throws -> [Tensor] {
         let observations = try core.collect(gamma: Float(config.gamma), lambda: Float(config.gaeLambda))
-        let buffer = core.rolloutBuffer
-        let advantages = Tensor(config.normalizeAdvantage ? RolloutBuffer.normalized(buffer.advantages) : buffer.advantages)
-        let returns = Tensor(buffer.returns)
-        let actions = IndexTensor(buffer.discreteActions)
-        let count = buffer.capacity
         var output: ActorCriticLoss.Output?
         let (_, raw) = valueWithGradient(wrt: core.parameters) {
-            let distribution = Categorical(logits: core.policyNetwork(observations))
-            let result = ActorCriticLoss.a2c(
-                logProbabilities: distribution.logProbability(of: actions), advantages: advantages,
-                entropies: distribution.entropy(), values: core.valueNetwork(observations).reshaped([count]), returns: returns,
-                valueCoefficient: Float(config.vfCoef), entropyCoefficient: Float(config.entCoef))
+            let result = core.a2cLoss(observations: observations, normalizeAdvantage: config.normalizeAdvantage,
+                                      valueCoefficient: Float(config.vfCoef), entropyCoefficient: Float(config.entCoef))
             output = result
             return result.loss
         }

@@ -69,8 +69,12 @@ public final class ActorCriticCore {
     public let policyNetwork: Sequential
     /// Observations to V(s), `[batch, 1]`.
     public let valueNetwork: Sequential
+    /// The policy network without its output layer: observations to the features its head
+    /// (and gSDE's noise) reads.
+    public let policyTrunk: Sequential
     /// The layers both networks begin with when the trunk is shared.
-    public let sharedTrunk: Sequential?
+    public var sharedTrunk: Sequential? { isTrunkShared ? policyTrunk : nil }
+    private let isTrunkShared: Bool
     /// log σ of the Gaussian policy; nil for discrete actions.
     public let logStd: LearnedLogStd?
     /// The first layer of both networks when observations are normalised.
@@ -122,7 +126,6 @@ public final class ActorCriticCore {
             let features = Sequential(trunk).outputShape(for: encoder.featureShape).reduce(1, *)
             policyNetwork = Sequential(trunk + [Self.head(inputs: features, outputs: outputs, gain: 0.01, settings: network, generator: &generator)])
             valueNetwork = Sequential(trunk + [Self.head(inputs: features, outputs: 1, gain: 1, settings: network, generator: &generator)])
-            sharedTrunk = Sequential(trunk)
         } else {
             policyNetwork = try Self.network(inputShape: encoder.featureShape, hidden: network.policyLayers, outputs: outputs,
                                              outputGain: 0.01, settings: network, normalization: normalization,
@@ -130,8 +133,9 @@ public final class ActorCriticCore {
             valueNetwork = try Self.network(inputShape: encoder.featureShape, hidden: network.valueLayers, outputs: 1,
                                             outputGain: 1, settings: network, normalization: normalization,
                                             generator: &generator, unsupportedEnvironment)
-            sharedTrunk = nil
         }
+        isTrunkShared = network.shareTrunk
+        policyTrunk = Sequential(Array(policyNetwork.layers.dropLast()))
         rolloutBuffer = try RolloutBuffer(steps: nSteps, environmentCount: environments.count,
                                           observationSpace: environment.observationSpace, actionSpace: actionSpace)
         rewardNormalization = network.normalizeReward ? RewardNormalization(gamma: gamma, environmentCount: environments.count) : nil
@@ -149,7 +153,7 @@ public final class ActorCriticCore {
             let logStd = LearnedLogStd(shape: [latent, dimension], initialValue: network.logStdInit)
             self.logStd = logStd
             sampling = try StateDependentNoisePolicy(
-                trunk: Sequential(Array(policyNetwork.layers.dropLast())), head: policyNetwork.layers.last!, logStd: logStd,
+                trunk: policyTrunk, head: policyNetwork.layers.last!, logStd: logStd,
                 observationSpace: environment.observationSpace, actionSpace: actionSpace, sampleFrequency: network.sdeSampleFreq)
             greedy = try GaussianNetworkPolicy(network: policyNetwork, logStd: logStd, observationSpace: environment.observationSpace,
                                                actionSpace: actionSpace, mode: .greedy)
@@ -265,21 +269,34 @@ public final class ActorCriticCore {
     /// `log π(a|s)` and the entropy of π(·|s) for each row, `[B]` each, differentiable with
     /// respect to the policy network (and log σ).
     public func logProbabilitiesAndEntropies(observations: Tensor, actions: ActionBatch) -> (logProbabilities: Tensor, entropies: Tensor) {
-        let latent = Sequential(Array(policyNetwork.layers.dropLast()))(observations)
-        return distributionTerms(latent: latent, actions: actions)
+        distributionTerms(latent: policyTrunk(observations), actions: actions)
     }
 
     /// ``logProbabilitiesAndEntropies(observations:actions:)`` and V(s) `[B]`, running a
     /// shared trunk once for both heads.
     public func evaluate(observations: Tensor, actions: ActionBatch) -> (logProbabilities: Tensor, entropies: Tensor, values: Tensor) {
         let batch = observations.shape[0]
-        if let sharedTrunk {
-            let features = sharedTrunk(observations)
+        if isTrunkShared {
+            let features = policyTrunk(observations)
             let (logProbabilities, entropies) = distributionTerms(latent: features, actions: actions)
             return (logProbabilities, entropies, valueNetwork.layers.last!(features).reshaped([batch]))
         }
         let (logProbabilities, entropies) = logProbabilitiesAndEntropies(observations: observations, actions: actions)
         return (logProbabilities, entropies, valueNetwork(observations).reshaped([batch]))
+    }
+
+    /// A2C's loss (``ActorCriticLoss/a2c(logProbabilities:advantages:entropies:values:returns:valueCoefficient:entropyCoefficient:)``)
+    /// on the whole rollout in the buffer, whose observations ``collect(gamma:lambda:)``
+    /// returned; advantages standardised first when `normalizeAdvantage`. Shared by A2C's
+    /// synchronous update and each A3C worker's gradient.
+    public func a2cLoss(observations: Tensor, normalizeAdvantage: Bool, valueCoefficient: Float,
+                        entropyCoefficient: Float) -> ActorCriticLoss.Output {
+        let buffer = rolloutBuffer
+        let advantages = Tensor(normalizeAdvantage ? RolloutBuffer.normalized(buffer.advantages) : buffer.advantages)
+        let (logProbabilities, entropies, values) = evaluate(observations: observations, actions: actions(rows: nil))
+        return ActorCriticLoss.a2c(logProbabilities: logProbabilities, advantages: advantages, entropies: entropies,
+                                   values: values, returns: Tensor(buffer.returns), valueCoefficient: valueCoefficient,
+                                   entropyCoefficient: entropyCoefficient)
     }
 
     /// The distribution terms from the policy's last hidden features.
