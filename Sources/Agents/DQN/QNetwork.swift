@@ -223,28 +223,13 @@ public final class QNetwork: Module {
                                    generator: inout RandomGenerator) throws -> [any Layer] {
         let weightInit = config.kernelInitializer
         let biasInit: Initializer = weightInit == .torchDefault ? .torchDefault : .zeros
-        var layers: [any Layer] = []
-        var shape = inputShape
-        if !config.convLayerParams.isEmpty {
-            guard shape.count == 3 else {
-                throw QNetworkError.invalidConfiguration("convLayerParams need [height, width, channels] observations, "
-                    + "got shape \(shape); remove the convolutions or reshape the observations")
-            }
-            for (i, c) in config.convLayerParams.enumerated() {
-                guard shape[0] >= c.kernelSize && shape[1] >= c.kernelSize else {
-                    throw QNetworkError.invalidConfiguration("convLayerParams[\(i)] has a \(c.kernelSize)x\(c.kernelSize) "
-                        + "kernel but its input is only \(shape[0])x\(shape[1]); use smaller kernels or strides")
-                }
-                let conv = Conv2D(inputChannels: shape[2], outputChannels: c.filters, kernelSize: (c.kernelSize, c.kernelSize),
-                                  strides: (c.stride, c.stride), activation: config.activation,
-                                  weightInitializer: weightInit, biasInitializer: biasInit, generator: &generator)
-                shape = conv.outputShape(for: shape)
-                layers.append(conv)
-            }
-        }
-        if shape.count != 1 {
-            layers.append(Flatten())
-            shape = [Tensor.count(of: shape)]
+        var (layers, shape): ([any Layer], [Int])
+        do {
+            (layers, shape) = try QNetworkConfig.ConvLayer.featureLayers(
+                config.convLayerParams, inputShape: inputShape, activation: config.activation, weightInitializer: weightInit,
+                biasInitializer: biasInit, generator: &generator)
+        } catch {
+            throw QNetworkError.invalidConfiguration(error.reason)
         }
         var dropoutGenerator = generator.split()
         for width in config.fcLayerParams {

@@ -207,27 +207,15 @@ public final class ActorCriticCore {
     static func trunk(inputShape: [Int], hidden: [Int], settings: NetworkSettings, normalization: ObservationNormalization?,
                       generator: inout RandomGenerator, _ unsupportedEnvironment: (String) -> any Error) throws -> [any Layer] {
         let initializer: Initializer = settings.orthogonalInit ? .orthogonal(gain: Float(2).squareRoot()) : .glorotUniform
-        var layers: [any Layer] = normalization.map { [$0] } ?? []
-        var shape = inputShape
-        if !settings.convLayerParams.isEmpty && shape.count != 3 {
-            throw unsupportedEnvironment("convLayerParams need [height, width, channels] observations, got shape \(shape); "
-                + "remove the convolutions for this environment")
+        var (layers, shape): ([any Layer], [Int])
+        do {
+            (layers, shape) = try QNetworkConfig.ConvLayer.featureLayers(
+                settings.convLayerParams, inputShape: inputShape, activation: settings.activation,
+                weightInitializer: initializer, biasInitializer: .zeros, generator: &generator)
+        } catch {
+            throw unsupportedEnvironment(error.reason)
         }
-        for (i, c) in settings.convLayerParams.enumerated() {
-            guard shape[0] >= c.kernelSize && shape[1] >= c.kernelSize else {
-                throw unsupportedEnvironment("convLayerParams[\(i)] has a \(c.kernelSize)x\(c.kernelSize) kernel but its input "
-                    + "is only \(shape[0])x\(shape[1]); use smaller kernels or strides")
-            }
-            let conv = Conv2D(inputChannels: shape[2], outputChannels: c.filters, kernelSize: (c.kernelSize, c.kernelSize),
-                              strides: (c.stride, c.stride), activation: settings.activation, weightInitializer: initializer,
-                              generator: &generator)
-            shape = conv.outputShape(for: shape)
-            layers.append(conv)
-        }
-        if shape.count != 1 {
-            layers.append(Flatten())
-            shape = [shape.reduce(1, *)]
-        }
+        if let normalization { layers.insert(normalization, at: 0) }
         for width in hidden {
             layers.append(Dense(inputSize: shape[0], outputSize: width, activation: settings.activation,
                                 weightInitializer: initializer, generator: &generator))
