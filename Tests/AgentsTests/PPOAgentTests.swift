@@ -56,5 +56,10 @@ final class PPOAgentTests: XCTestCase {
         XCTAssertThrowsError(try PPOAgent.make(config: config) { try make("CartPole-v1") }) { error in
             XCTAssertTrue("\(error)".contains("batchSize"), "\(error)")
         }
+        config.batchSize = 256
+        config.clipRange = .piecewiseConstant(boundaries: [1_000], values: [0.2])
+        XCTAssertThrowsError(try PPOAgent.make(config: config) { try make("CartPole-v1") }) { error in
+            XCTAssertTrue("\(error)".contains("clipRange: piecewiseConstant needs one more value"), "\(error)")
+        }
     }
 }

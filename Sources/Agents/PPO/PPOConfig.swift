@@ -114,6 +114,9 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         func check(_ condition: Bool, _ reason: @autoclosure () -> String) throws {
             if !condition { throw PPOError.invalidConfiguration(reason()) }
         }
+        // A schedule value(at:) cannot evaluate would otherwise stop the process mid-run.
+        if let problem = learningRate.validationError { throw PPOError.invalidConfiguration("learningRate: \(problem)") }
+        if let problem = clipRange.validationError { throw PPOError.invalidConfiguration("clipRange: \(problem)") }
         try check(nEnvs > 0 && nSteps > 0, "nEnvs and nSteps must be positive, got \(nEnvs) and \(nSteps)")
         try check(batchSize > 0, "batchSize must be positive, got \(batchSize)")
         try check(nEpochs > 0, "nEpochs must be positive, got \(nEpochs)")
