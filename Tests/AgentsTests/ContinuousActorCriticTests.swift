@@ -8,17 +8,11 @@ import XCTest
 /// Gaussian policies for `Box` actions, VecNormalize-style observation and reward
 /// normalisation, and PPO/A2C on continuous control.
 final class ContinuousActorCriticTests: XCTestCase {
+    /// RL Zoo's Pendulum PPO with the plain Gaussian policy instead of gSDE.
     private func pendulumPPO(seed: UInt64 = 0) -> PPOConfig {
-        var config = PPOConfig()
-        config.nEnvs = 4
-        config.nSteps = 1_024
-        config.batchSize = 64
-        config.nEpochs = 10
-        config.gamma = 0.9
-        config.gaeLambda = 0.95
-        config.learningRate = .constant(1e-3)
-        config.clipRange = .constant(0.2)
-        config.stepsPerIteration = 4_096
+        var config = PPOConfig.rlZooPendulum
+        config.useSde = false
+        config.sdeSampleFreq = -1
         config.seed = seed
         return config
     }
