@@ -24,6 +24,9 @@ let package = Package(
         // Gymnasium/TF-Agents environment API, native environments, wrappers, vector stepping.
         // Depends on nothing that does autodiff: fast CartPole needs no networks.
         .target(name: "Environments", dependencies: ["CLibm", "Randomness"]),
+        // Any Gymnasium environment (Atari through ale-py included) run by Python worker
+        // processes behind the Environment protocol. Python is needed only at run time.
+        .target(name: "GymBridge", dependencies: ["Environments"], resources: [.embedInCode("worker.py")]),
         // Shaped Float32 storage, broadcasting, CPU kernels, reverse-mode autodiff tape.
         .target(name: "Tensors", dependencies: ["CKernels", "Randomness"]),
         // Layers, initializers, losses, distributions, optimizers, schedules, safetensors.
@@ -33,8 +36,8 @@ let package = Package(
         .target(name: "Agents", dependencies: ["Environments", "Networks", "Tensors", "Randomness"]),
         // The run around an agent: config files, run directory, CSV and TensorBoard writers,
         // checkpoints and resume, learning-curve plots, progress display.
-        .target(name: "Training", dependencies: ["Agents", "Environments", "Networks", "Tensors", "Randomness", "Yams"]),
-        .target(name: "SwiftRL", dependencies: ["Randomness", "Environments", "Tensors", "Networks", "Agents", "Training"]),
+        .target(name: "Training", dependencies: ["Agents", "Environments", "GymBridge", "Networks", "Tensors", "Randomness", "Yams"]),
+        .target(name: "SwiftRL", dependencies: ["Randomness", "Environments", "GymBridge", "Tensors", "Networks", "Agents", "Training"]),
         .target(
             name: "BenchmarkSuites",
             dependencies: ["Environments", "Tensors", "Networks", "Randomness", "Agents"],
@@ -50,6 +53,7 @@ let package = Package(
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         // Fixtures are read from the source tree by path; the generators are Python scripts.
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness"], exclude: ["Fixtures", "Generators"]),
+        .testTarget(name: "GymBridgeTests", dependencies: ["GymBridge", "Environments", "Randomness"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "Randomness"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Randomness"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "Environments", "Networks", "Tensors", "Randomness"]),

@@ -17,6 +17,7 @@ func nanoseconds() -> UInt64 {
 /// the per-call means, so one noisy run does not move the figure.
 public struct Measurement: Sendable {
     public var runs: [Double]
+    public init(runs: [Double]) { self.runs = runs }
     public var median: Double {
         let sorted = runs.sorted()
         let n = sorted.count

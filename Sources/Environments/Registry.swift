@@ -73,16 +73,37 @@ public struct EnvironmentSpec: Sendable {
     public let options: [EnvironmentOptionSpec]
     /// One line on what the environment is.
     public let summary: String
+    /// Whether `make` passes options it does not list on to the factory instead of
+    /// rejecting them: Gymnasium environments take any keyword argument of their own.
+    public let acceptsOtherOptions: Bool
     let factory: @Sendable (EnvironmentOptions) throws -> any Environment
 
     public init(id: String, rewardThreshold: Double?, maxEpisodeSteps: Int?, options: [EnvironmentOptionSpec] = [],
-                summary: String, factory: @escaping @Sendable (EnvironmentOptions) throws -> any Environment) {
+                summary: String, acceptsOtherOptions: Bool = false,
+                factory: @escaping @Sendable (EnvironmentOptions) throws -> any Environment) {
         self.id = id
+        self.acceptsOtherOptions = acceptsOtherOptions
         self.rewardThreshold = rewardThreshold
         self.maxEpisodeSteps = maxEpisodeSteps
         self.options = options
         self.summary = summary
         self.factory = factory
+    }
+}
+
+/// Builds specs for ids that are not in a ``Registry``'s table, such as the Gymnasium
+/// bridge, which can make any id Gymnasium knows but cannot list them without Python.
+public struct EnvironmentResolver: Sendable {
+    /// Identifies the resolver; adding one with the same name replaces it.
+    public let name: String
+    /// The spec for `id`, or nil when this resolver does not handle it. `nativeIDs` are the
+    /// registry's own ids, so a resolver can leave near-misses of them to the registry's
+    /// "did you mean" error.
+    let resolve: @Sendable (_ id: String, _ nativeIDs: [String]) -> EnvironmentSpec?
+
+    public init(name: String, resolve: @escaping @Sendable (_ id: String, _ nativeIDs: [String]) -> EnvironmentSpec?) {
+        self.name = name
+        self.resolve = resolve
     }
 }
 
@@ -92,10 +113,26 @@ public final class Registry: Sendable {
     public static let shared = Registry(specs: BuiltinEnvironments.specs)
 
     private let table: Mutex<[String: EnvironmentSpec]>
+    private let resolvers = Mutex<[EnvironmentResolver]>([])
 
     public init(specs: [EnvironmentSpec] = []) {
         table = Mutex(Dictionary(specs.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last }))
     }
+
+    /// Adds a resolver consulted, in the order added, for ids missing from the table.
+    /// Adding one whose name is already present replaces it, so installing twice is harmless.
+    public func addResolver(_ resolver: EnvironmentResolver) {
+        resolvers.withLock { list in
+            if let index = list.firstIndex(where: { $0.name == resolver.name }) {
+                list[index] = resolver
+            } else {
+                list.append(resolver)
+            }
+        }
+    }
+
+    /// The names of the resolvers added, in order.
+    public var resolverNames: [String] { resolvers.withLock { $0.map(\.name) } }
 
     /// Adds or replaces an environment.
     public func register(_ spec: EnvironmentSpec) {
@@ -110,7 +147,11 @@ public final class Registry: Sendable {
     /// The spec of `id`, or an error suggesting the nearest ids.
     public func spec(_ id: String) throws -> EnvironmentSpec {
         if let spec = table.withLock({ $0[id] }) { return spec }
-        throw EnvironmentError.unknownID(id, suggestions: closestNames(to: id, in: specs.map(\.id), count: 3, maxDistance: max(3, id.count / 2)))
+        let nativeIDs = specs.map(\.id)
+        for resolver in resolvers.withLock({ $0 }) {
+            if let spec = resolver.resolve(id, nativeIDs) { return spec }
+        }
+        throw EnvironmentError.unknownID(id, suggestions: closestNames(to: id, in: nativeIDs, count: 3, maxDistance: max(3, id.count / 2)))
     }
 
     /// Builds `id` with `options`, wrapped in a ``TimeLimit`` of its registered step limit
@@ -118,7 +159,7 @@ public final class Registry: Sendable {
     public func make(_ id: String, options: [String: String] = [:]) throws -> any Environment {
         let spec = try spec(id)
         let known = Set(spec.options.map(\.name) + ["render_mode", "max_episode_steps"])
-        for name in options.keys.sorted() where !known.contains(name) {
+        for name in options.keys.sorted() where !known.contains(name) && !spec.acceptsOtherOptions {
             throw EnvironmentError.invalidOption(id: id, option: name, reason:
                 "not an option of \(id); it takes \(known.sorted().joined(separator: ", "))")
         }

@@ -1,6 +1,7 @@
 import Agents
 import Environments
 import Foundation
+import GymBridge
 
 /// What an algorithm's factory receives besides its own configuration.
 public struct RunContext: Sendable {
@@ -15,6 +16,8 @@ public struct RunContext: Sendable {
         self.environmentOptions = environmentOptions
         self.seed = seed
         self.registry = registry
+        // Runs reach every Gymnasium id (ALE/Breakout-v5) the way they reach native ones.
+        Gymnasium.install(in: registry)
     }
 
     /// A new copy of the run's environment (from the registry, with its time limit).

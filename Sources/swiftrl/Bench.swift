@@ -7,7 +7,7 @@ import Tensors
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a benchmark suite and print JSON lines (compare with the scripts in shared/anchors).",
-        subcommands: [Core.self, BenchEnvs.self, BenchReinforce.self, BenchDQN.self, BenchA2C.self, BenchA3C.self, BenchSAC.self]
+        subcommands: [Core.self, BenchEnvs.self, BenchGym.self, BenchReinforce.self, BenchDQN.self, BenchA2C.self, BenchA3C.self, BenchSAC.self]
     )
 
     struct Core: ParsableCommand {
