@@ -70,7 +70,9 @@ def main():
             fail_at_start("missing_module", "ale-py is not installed (needed for Atari ids)", module="ale_py",
                           install="pip install ale-py")
     try:
-        env = gym.make(env_id, render_mode=render_mode or None, **kwargs)
+        if render_mode:
+            kwargs["render_mode"] = render_mode
+        env = gym.make(env_id, **kwargs)
     except (gym.error.NameNotFound, gym.error.NamespaceNotFound, gym.error.VersionNotFound,
             gym.error.DeprecatedEnv, gym.error.UnregisteredEnv) as error:
         import difflib
