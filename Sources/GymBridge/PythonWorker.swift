@@ -50,6 +50,13 @@ final class PythonWorker {
         var on: Int32 = 1
         setsockopt(pair[0], SOL_SOCKET, SO_NOSIGPIPE, &on, socklen_t(MemoryLayout<Int32>.size))
         #endif
+        // Room for a whole reply in the socket: with the default buffer a 100 KB Atari frame
+        // crosses in several pieces, each waking the reader.
+        for descriptor in pair {
+            var size: Int32 = 4 << 20
+            setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var template = Array("\(PythonWorker.temporaryDirectory)/swiftrl-gym-XXXXXX".utf8CString)
         let log = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard log >= 0 else {

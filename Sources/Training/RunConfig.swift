@@ -34,6 +34,9 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var evalIntervalEpisodes: Int
     /// Whether to write `agent.gif`, an episode of the trained agent, when the run ends.
     public var recordVideo: Bool
+    /// Whether each periodic checkpoint also records an episode of the greedy agent as
+    /// `videos/step-<environment steps>.gif`, to watch a long run (Atari) progress.
+    public var checkpointVideos: Bool
     /// Directory under which run directories are made.
     public var runsDirectory: String
     /// The algorithm's configuration.
@@ -45,7 +48,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public init(algorithm: String, env: String, envOptions: [String: String] = [:], seed: UInt64 = 1,
                 totalSteps: Int? = nil, iterations: Int? = nil, checkpointInterval: Int = 10, evalEpisodes: Int = 10,
                 evalInterval: Int? = nil, evalIntervalEpisodes: Int = 5, recordVideo: Bool = true,
-                runsDirectory: String = "runs", agent: JSONValue = .object([:]), preset: String? = nil) {
+                checkpointVideos: Bool = false, runsDirectory: String = "runs", agent: JSONValue = .object([:]), preset: String? = nil) {
         self.algorithm = algorithm
         self.env = env
         self.envOptions = envOptions
@@ -57,6 +60,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
         self.evalInterval = evalInterval
         self.evalIntervalEpisodes = evalIntervalEpisodes
         self.recordVideo = recordVideo
+        self.checkpointVideos = checkpointVideos
         self.runsDirectory = runsDirectory
         self.agent = agent
         self.preset = preset
@@ -64,7 +68,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case algorithm, env, envOptions, seed, totalSteps, iterations, checkpointInterval, evalEpisodes, evalInterval,
-             evalIntervalEpisodes, recordVideo, runsDirectory, agent, preset
+             evalIntervalEpisodes, recordVideo, checkpointVideos, runsDirectory, agent, preset
     }
 
     public init(from decoder: any Decoder) throws {
@@ -81,6 +85,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
         evalInterval = try c.decodeIfPresent(Int.self, forKey: .evalInterval)
         evalIntervalEpisodes = try c.decodeIfPresent(Int.self, forKey: .evalIntervalEpisodes) ?? defaults.evalIntervalEpisodes
         recordVideo = try c.decodeIfPresent(Bool.self, forKey: .recordVideo) ?? defaults.recordVideo
+        checkpointVideos = try c.decodeIfPresent(Bool.self, forKey: .checkpointVideos) ?? defaults.checkpointVideos
         runsDirectory = try c.decodeIfPresent(String.self, forKey: .runsDirectory) ?? defaults.runsDirectory
         agent = try c.decodeIfPresent(JSONValue.self, forKey: .agent) ?? defaults.agent
         preset = try c.decodeIfPresent(String.self, forKey: .preset)

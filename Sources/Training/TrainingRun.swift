@@ -27,6 +27,8 @@ public final class TrainingRun {
     public static let metricsFileName = "metrics.csv"
     public static let evaluationFileName = "evaluation.json"
     public static let videoFileName = "agent.gif"
+    /// Where ``RunConfig/checkpointVideos`` puts its GIFs.
+    public static let videosDirectoryName = "videos"
     /// Episodes averaged by `charts/average_return` (Stable-Baselines3's `ep_rew_mean` window).
     public static let returnWindow = 100
 
@@ -245,12 +247,31 @@ public final class TrainingRun {
             try record(report, stepsPerSecond: update().stepsPerSecond)
             try evaluateIfDue()
             progress?(update())
-            if agent.iterations % config.checkpointInterval == 0 && !isComplete { try saveCheckpoint() }
+            if agent.iterations % config.checkpointInterval == 0 && !isComplete {
+                try saveCheckpoint()
+                if config.checkpointVideos { try recordCheckpointVideo() }
+            }
         }
         state.completed = true
         try saveCheckpoint()
         progress?(update())
         return .completed
+    }
+
+    /// `videos/step-<environment steps>.gif`: one greedy episode at this checkpoint. Skipped
+    /// when the environment cannot render, as `agent.gif` is.
+    private func recordCheckpointVideo() throws {
+        guard let environment = try? context.makeEnvironment(renderMode: .rgbArray) else { return }
+        defer { environment.close() }
+        let folder = directory.appendingPathComponent(Self.videosDirectoryName)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw RunError.cannotWrite(path: folder.path, reason: error.localizedDescription)
+        }
+        let url = folder.appendingPathComponent("step-\(agent.environmentSteps).gif")
+        try Evaluation.recordGIF(policy: agent.policy, environment: environment,
+                                 seed: config.seed &+ 2_000_003 &+ UInt64(agent.iterations), to: url)
     }
 
     /// Logs one iteration: the episodes it finished and the agent's scalars.

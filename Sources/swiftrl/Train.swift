@@ -68,6 +68,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Do not record agent.gif at the end.")
     var noVideo = false
 
+    @Flag(help: "Also record a GIF of the greedy agent at every checkpoint (videos/step-N.gif).")
+    var checkpointVideos = false
+
     @Flag(help: "No progress bar.")
     var quiet = false
 
@@ -84,6 +87,7 @@ struct TrainCommand: ParsableCommand {
         }
         if let runsDir { extra.append("runsDirectory=\(jsonString(runsDir))") }
         if noVideo { extra.append("recordVideo=false") }
+        if checkpointVideos { extra.append("checkpointVideos=true") }
         if let evalInterval { extra.append("evalInterval=\(evalInterval)") }
         InterruptSignal.install()
         var directories: [URL] = []
@@ -180,6 +184,9 @@ struct ResumeCommand: ParsableCommand {
 
     @Argument(help: "The run directory `swiftrl train` printed.")
     var runDirectory: String
+
+    @Flag(help: "Also record a GIF of the greedy agent at every checkpoint (videos/step-N.gif).")
+    var checkpointVideos = false
 
     @Flag(help: "No progress bar.")
     var quiet = false

@@ -70,6 +70,25 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(again, report.evaluation)
     }
 
+    func testCheckpointVideosRecordTheAgentAtEachPeriodicCheckpoint() throws {
+        var config = try config(iterations: 5, checkpointInterval: 2)
+        config.checkpointVideos = true
+        let run = try TrainingRun.start(config, algorithms: algorithms)
+        XCTAssertEqual(try run.train(shouldStop: { false }), .completed)
+        let folder = run.directory.appendingPathComponent(TrainingRun.videosDirectoryName)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        // Iterations 2 and 4 write periodic checkpoints; the final one at 5 is the run's end.
+        XCTAssertEqual(names.count, 2, "\(names)")
+        for name in names {
+            XCTAssertTrue(name.hasPrefix("step-") && name.hasSuffix(".gif"), name)
+            XCTAssertEqual(Array(try Data(contentsOf: folder.appendingPathComponent(name)).prefix(6)), Array("GIF89a".utf8))
+        }
+        config.checkpointVideos = false
+        let quiet = try TrainingRun.start(config, algorithms: algorithms)
+        try quiet.train(shouldStop: { false })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: quiet.directory.appendingPathComponent(TrainingRun.videosDirectoryName).path))
+    }
+
     func testInterruptAndResumeReproduceTheUninterruptedRun() throws {
         let uninterrupted = try TrainingRun.start(try config(), directory: root.appendingPathComponent("a"), algorithms: algorithms)
         try uninterrupted.train(shouldStop: { false })
