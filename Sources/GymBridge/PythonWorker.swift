@@ -257,6 +257,25 @@ final class PythonWorker {
         throw GymBridgeError.pythonNotFound(python: python, searched: searched)
     }
 
+    /// This process's environment, with NumPy's BLAS and OpenMP pools limited to one thread
+    /// unless the user set them: a worker steps one environment, and N workers each with a
+    /// pool of spinning BLAS threads would fight over the cores.
+    private static func workerEnvironment() -> [String] {
+        var entries: [String] = []
+        var names = Set<String>()
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            entries.append(text)
+            if let equals = text.firstIndex(of: "=") { names.insert(String(text[..<equals])) }
+            pointer += 1
+        }
+        for name in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"] where !names.contains(name) {
+            entries.append("\(name)=1")
+        }
+        return entries
+    }
+
     private static func spawn(executable: String, arguments: [String], socket: Int32, log: Int32, label: String) throws -> pid_t {
         #if canImport(Glibc)
         var actions = posix_spawn_file_actions_t()
@@ -288,8 +307,10 @@ final class PythonWorker {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        let envp = workerEnvironment().map { strdup($0) } + [nil]
+        defer { for pointer in envp { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else { throw GymBridgeError.system(label: label, call: "posix_spawn \(executable)", errno: result) }
         return pid
     }

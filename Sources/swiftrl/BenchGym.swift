@@ -175,6 +175,12 @@ struct BenchGym: ParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [interpreter, "-c", script, env, String(steps), String(repetitions)]
+        // The thread limits the bridge gives its workers, so both sides run alike.
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"] where environment[name] == nil {
+            environment[name] = "1"
+        }
+        process.environment = environment
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
