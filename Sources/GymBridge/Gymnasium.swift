@@ -29,7 +29,7 @@ public enum Gymnasium {
 
     /// The registry entry for one Gymnasium id.
     static func spec(for id: String, gymnasiumID: String, explicit: Bool) -> EnvironmentSpec {
-        EnvironmentSpec(id: id, rewardThreshold: nil, maxEpisodeSteps: nil, options: optionSpecs,
+        EnvironmentSpec(id: id, rewardThreshold: nil, maxEpisodeSteps: nil, options: optionSpecs + AtariPipeline.optionSpecs,
                         summary: "Gymnasium's \(gymnasiumID), run by a Python worker process", acceptsOtherOptions: true) { options in
             do {
                 return try make(gymnasiumID, options: options)
@@ -45,20 +45,49 @@ public enum Gymnasium {
         }
     }
 
-    /// Builds the bridged environment from registry options.
+    /// Builds the bridged environment from registry options: the bridge's own, the native
+    /// Atari pipeline's (``AtariPipeline``), and keyword arguments of `gymnasium.make`.
     static func make(_ gymnasiumID: String, options: EnvironmentOptions) throws -> any Environment {
-        let bridgeOptions = Set(optionSpecs.map(\.name) + ["render_mode"])
+        let pipelineNames = Set(AtariPipeline.optionSpecs.map(\.name))
+        let usesPipeline = options.values.keys.contains(where: pipelineNames.contains)
+        let pipeline = try AtariPipeline(options: options)
+        var bridgeOptions = Set(optionSpecs.map(\.name) + ["render_mode"]).union(pipelineNames)
+        // A step limit around the pipeline counts agent steps (Registry.make applies it);
+        // given to Gymnasium as well it would count emulator frames.
+        if usesPipeline { bridgeOptions.insert("max_episode_steps") }
         var arguments: [String: GymArgument] = [:]
         for (name, text) in options.values where !bridgeOptions.contains(name) {
             arguments[name] = GymArgument(parsing: text)
+        }
+        if pipeline.needsSingleFrameSteps {
+            if let frameskip = arguments["frameskip"], frameskip != .int(1) {
+                throw EnvironmentError.invalidOption(id: options.id, option: "frameskip", reason:
+                    "atari_preprocessing=standard skips frames itself (frame_skip), so the emulator must step single frames; drop frameskip or set it to 1")
+            }
+            arguments["frameskip"] = .int(1)
         }
         let timeout = try options.double("startup_timeout", default: 120)
         guard timeout > 0 else {
             throw EnvironmentError.invalidOption(id: options.id, option: "startup_timeout", reason: "must be positive, got \(timeout)")
         }
-        return try GymnasiumEnvironment(
-            id: gymnasiumID, arguments: arguments, renderMode: try options.renderMode(),
-            python: options.values["python"] ?? GymnasiumEnvironment.defaultPython,
-            flattenObservation: try options.bool("flatten_observation", default: false), startupTimeout: timeout)
+        func notAtari(_ what: String) -> EnvironmentError {
+            .invalidOption(id: options.id, option: "atari_preprocessing", reason:
+                "the Atari options need an ALE environment observing the [210, 160, 3] RGB screen with discrete actions; \(gymnasiumID) \(what) (ALE ids look like ALE/Pong-v5 or PongNoFrameskip-v4; keep obs_type=\"rgb\", the default)")
+        }
+        let raw: GymnasiumEnvironment
+        do {
+            raw = try GymnasiumEnvironment(
+                id: gymnasiumID, arguments: arguments, renderMode: try options.renderMode(),
+                python: options.values["python"] ?? GymnasiumEnvironment.defaultPython,
+                flattenObservation: try options.bool("flatten_observation", default: false), startupTimeout: timeout)
+        } catch let GymBridgeError.makeFailed(_, message, _) where pipeline.needsSingleFrameSteps && message.contains("'frameskip'") {
+            throw notAtari("takes no frameskip argument")
+        }
+        guard usesPipeline else { return raw }
+        guard case .box(_, _, [210, 160, 3], .uint8) = raw.observationSpace, raw.actionSpace.discreteCount != nil else {
+            raw.close()
+            throw notAtari("has \(raw.observationSpace) and \(raw.actionSpace)")
+        }
+        return pipeline.wrap(raw)
     }
 }
