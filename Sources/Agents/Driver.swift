@@ -35,12 +35,21 @@ public final class Driver {
 
     private var current: [TimeStep?]
     private var states: [PolicyState?]
+    /// Steps the copies of one iteration on several threads when they are slow (Atari
+    /// through the Gymnasium bridge, where each copy is a Python process); observers still
+    /// see the transitions one copy after the other, in copy order, so results do not
+    /// depend on the choice.
+    private var scheduler: StepScheduler
 
     /// A driver over `environments` (at least one; all with the same spaces). The policy's
-    /// generator is seeded from `seed` as well, on a stream of its own.
+    /// generator is seeded from `seed` as well, on a stream of its own. `parallelism` says
+    /// whether the copies' steps may run on several threads (see ``StepScheduler``); the
+    /// same instance given twice always steps sequentially.
     public init(environments: [any Environment], policy: any Policy, observers: [any Observer] = [],
-                seed: UInt64, seeding: EpisodeSeeding = .perEpisode) {
+                seed: UInt64, seeding: EpisodeSeeding = .perEpisode, parallelism: VectorParallelism = .automatic) {
         precondition(!environments.isEmpty, "Driver: needs at least one environment")
+        let distinct = Set(environments.map { ObjectIdentifier($0) }).count == environments.count
+        scheduler = StepScheduler(parallelism: distinct ? parallelism : .sequential)
         self.environments = environments
         self.policy = policy
         self.observers = observers
@@ -98,10 +107,21 @@ public final class Driver {
         } else {
             policySteps = try policy.actions(for: timeSteps, states: copies.map { states[$0] }, using: &generator)
         }
+        var results = [Result<Step, any Error>?](repeating: nil, count: copies.count)
+        if copies.count == 1 {
+            results[0] = Result { try environments[copies[0]].step(policySteps[0].action) }
+        } else {
+            let environments = self.environments
+            results.withUnsafeMutableBufferPointer { results in
+                scheduler.run(count: copies.count) { range in
+                    for k in range { results[k] = Result { try environments[copies[k]].step(policySteps[k].action) } }
+                }
+            }
+        }
         var ended = 0
         for (k, copy) in copies.enumerated() {
             let timeStep = timeSteps[k], policyStep = policySteps[k]
-            let result = try environments[copy].step(policyStep.action)
+            let result = try results[k]!.get()
             totalSteps += 1
             let transition = Transition(
                 environmentIndex: copy, observation: timeStep.observation, action: policyStep.action,

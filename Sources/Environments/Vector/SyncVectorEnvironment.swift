@@ -1,5 +1,3 @@
-import Dispatch
-
 /// How ``SyncVectorEnvironment`` spreads a step over the cores.
 public enum VectorParallelism: Sendable, Hashable {
     /// One copy after the other on the calling thread.
@@ -8,9 +6,9 @@ public enum VectorParallelism: Sendable, Hashable {
     /// (nil: one chunk per active core). Worth it only when a copy's step costs much more
     /// than the few microseconds of handing work to another thread.
     case parallel(chunks: Int? = nil)
-    /// Measures the first ``SyncVectorEnvironment/calibrationSteps`` steps sequentially and
+    /// Measures the first ``StepScheduler/calibrationSteps`` steps sequentially and
     /// goes parallel when a whole vector step takes longer than
-    /// ``SyncVectorEnvironment/parallelThresholdNanoseconds`` and there is more than one core.
+    /// ``StepScheduler/parallelThresholdNanoseconds`` and there is more than one core.
     case automatic
 }
 
@@ -24,12 +22,6 @@ public final class SyncVectorEnvironment: VectorEnvironment {
     /// The copies, in order; copy i receives `actions[i]`.
     public let environments: [any Environment]
     public let parallelism: VectorParallelism
-    /// The number of sequential steps ``VectorParallelism/automatic`` times before choosing.
-    public static let calibrationSteps = 8
-    /// A vector step slower than this (50 µs) is split across cores under
-    /// ``VectorParallelism/automatic``: dispatching to a second thread costs a few µs, so
-    /// below this the handoff eats the gain.
-    public static let parallelThresholdNanoseconds: UInt64 = 50_000
 
     @exclusivity(unchecked) private var observations: [Observation]
     @exclusivity(unchecked) private var rewards: [Double]
@@ -41,8 +33,7 @@ public final class SyncVectorEnvironment: VectorEnvironment {
     @exclusivity(unchecked) private var errors: [(any Error)?]
     @exclusivity(unchecked) private var hasReset = false
     @exclusivity(unchecked) private var wasSeeded = false
-    @exclusivity(unchecked) private var calibrationTimes: [UInt64] = []
-    @exclusivity(unchecked) private var decidedParallel: Bool?
+    @exclusivity(unchecked) private var scheduler: StepScheduler
 
     /// Makes `count` copies with `makeEnvironment(i)`; each call must return a new instance.
     public init(count: Int, parallelism: VectorParallelism = .sequential,
@@ -73,6 +64,7 @@ public final class SyncVectorEnvironment: VectorEnvironment {
         }
         self.environments = environments
         self.parallelism = parallelism
+        scheduler = StepScheduler(parallelism: parallelism)
         observations = Array(repeating: .discrete(0), count: count)
         rewards = Array(repeating: 0, count: count)
         terminated = Array(repeating: false, count: count)
@@ -96,13 +88,7 @@ public final class SyncVectorEnvironment: VectorEnvironment {
 
     /// True when steps currently run on several threads (for ``VectorParallelism/automatic``,
     /// after calibration).
-    public var isSteppingInParallel: Bool {
-        switch parallelism {
-        case .sequential: return false
-        case .parallel: return true
-        case .automatic: return decidedParallel ?? false
-        }
-    }
+    public var isSteppingInParallel: Bool { scheduler.isParallel }
 
     public func reset(seed: UInt64?) throws -> (observations: [Observation], infos: [Info]) {
         let base: UInt64? = seed ?? (wasSeeded ? nil : 0)
@@ -119,24 +105,7 @@ public final class SyncVectorEnvironment: VectorEnvironment {
     public func step(_ actions: [Action]) throws -> VectorStep {
         guard hasReset else { throw EnvironmentError.stepBeforeReset(id: id) }
         try validate(actions)
-        switch parallelism {
-        case .sequential:
-            stepAll(actions, chunks: 1)
-        case let .parallel(chunks):
-            stepAll(actions, chunks: chunks ?? Self.activeCores)
-        case .automatic:
-            if let parallel = decidedParallel {
-                stepAll(actions, chunks: parallel ? Self.activeCores : 1)
-            } else {
-                let start = DispatchTime.now().uptimeNanoseconds
-                stepAll(actions, chunks: 1)
-                calibrationTimes.append(DispatchTime.now().uptimeNanoseconds - start)
-                if calibrationTimes.count >= Self.calibrationSteps {
-                    let median = calibrationTimes.sorted()[calibrationTimes.count / 2]
-                    decidedParallel = median > Self.parallelThresholdNanoseconds && Self.activeCores > 1 && count > 1
-                }
-            }
-        }
+        stepAll(actions)
         if let index = errors.firstIndex(where: { $0 != nil }) {
             let error = errors[index]!
             for i in errors.indices { errors[i] = nil }
@@ -154,17 +123,8 @@ public final class SyncVectorEnvironment: VectorEnvironment {
         for environment in environments { environment.close() }
     }
 
-    static var activeCores: Int {
-        #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        return 2
-        #endif
-    }
-
-    /// Steps every copy, on `chunks` threads when `chunks > 1`.
-    private func stepAll(_ actions: [Action], chunks requested: Int?) {
-        let chunks = min(count, requested ?? 1)
+    /// Steps every copy, on several threads when the scheduler says so.
+    private func stepAll(_ actions: [Action]) {
         // Pointers are taken once here, on the calling thread, so that no worker triggers a
         // copy-on-write of storage another worker is writing (the previous VectorStep may
         // still share it) and each worker writes only its own copies' elements.
@@ -179,14 +139,7 @@ public final class SyncVectorEnvironment: VectorEnvironment {
             let outputs = Outputs(environments: environments, actions: actions, observations: observations, rewards: rewards,
                                   terminated: terminated, truncated: truncated, finalObservations: finalObservations,
                                   finalInfos: finalInfos, infos: infos, errors: errors)
-            if chunks <= 1 {
-                outputs.step(0..<count)
-            } else {
-                let count = self.count
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    outputs.step(count * chunk / chunks ..< count * (chunk + 1) / chunks)
-                }
-            }
+            scheduler.run(count: count) { outputs.step($0) }
         }}}}}}}}
     }
 }
@@ -233,9 +186,3 @@ private struct Outputs: @unchecked Sendable {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
