@@ -199,7 +199,7 @@ public final class REINFORCEAgent: Agent {
     private func update() -> [String: Double] {
         let n = batch.stepCount
         let width = batch.encoder.featureCount, featureShape = batch.encoder.featureShape
-        let rowsPerPass = n * width <= featuresPerPass ? n : max(1, featuresPerPass / width)
+        let rowsPerPass = max(1, n * width <= featuresPerPass ? n : featuresPerPass / width)
         let passes = stride(from: 0, to: n, by: rowsPerPass).map { $0..<min($0 + rowsPerPass, n) }
         let features = batch.features
         func observations(_ rows: Range<Int>) -> Tensor {
