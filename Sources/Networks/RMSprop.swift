@@ -24,6 +24,11 @@ import Tensors
 ///   squared-gradient momentum 0.95, min squared gradient 0.01) is the same centred form with
 ///   ε = 0.01 under the root in DeepMind's released code.
 ///
+/// The average v starts at `initialSquareAverage`: 0 in PyTorch and Keras, so the first steps
+/// divide by √((1 − ρ) g²) and move about lr/√(1 − ρ) (10·lr for ρ = 0.99) per parameter;
+/// 1 in TensorFlow 1's `RMSPropOptimizer` and SB3's `RMSpropTFLike`, whose first steps are
+/// about lr · g instead. SB3 trains A2C on Atari with the latter.
+///
 /// Keras keeps `lr` inside its momentum buffer (b ← μ b + lr · s, θ ← θ − b); with a
 /// constant learning rate that is the same update as the one here.
 public final class RMSprop: Optimizer {
@@ -40,6 +45,9 @@ public final class RMSprop: Optimizer {
     public let centered: Bool
     /// TensorFlow's placement √(d + ε) when true, PyTorch's √d + ε when false.
     public let epsilonInsideSquareRoot: Bool
+    /// The value v starts from (and restarts from with new parameters): 0 (PyTorch, Keras)
+    /// or 1 (TensorFlow 1, SB3's `RMSpropTFLike`).
+    public let initialSquareAverage: Float
     private var squareAverages: [Tensor]
     private var gradientAverages: [Tensor]
     private var momentumBuffers: [Tensor]
@@ -48,10 +56,11 @@ public final class RMSprop: Optimizer {
     /// or any ``LearningRateSchedule``.
     public init(parameters: [Parameter], learningRate: LearningRateSchedule = 1e-2, rho: Float = 0.99,
                 momentum: Float = 0, epsilon: Float = 1e-8, centered: Bool = false,
-                epsilonInsideSquareRoot: Bool = false) {
+                epsilonInsideSquareRoot: Bool = false, initialSquareAverage: Float = 0) {
         precondition((0..<1).contains(rho), "RMSprop: rho must lie in [0, 1), got \(rho)")
         precondition(momentum >= 0, "RMSprop: momentum must be non-negative, got \(momentum)")
         precondition(epsilon >= 0, "RMSprop: epsilon must be non-negative, got \(epsilon)")
+        precondition(initialSquareAverage >= 0, "RMSprop: initialSquareAverage must be non-negative, got \(initialSquareAverage)")
         self.parameters = parameters
         self.schedule = learningRate
         self.rho = rho
@@ -59,7 +68,8 @@ public final class RMSprop: Optimizer {
         self.epsilon = epsilon
         self.centered = centered
         self.epsilonInsideSquareRoot = epsilonInsideSquareRoot
-        squareAverages = parameters.map { Tensor.zeros($0.shape) }
+        self.initialSquareAverage = initialSquareAverage
+        squareAverages = parameters.map { Tensor(repeating: initialSquareAverage, shape: $0.shape) }
         gradientAverages = centered ? parameters.map { Tensor.zeros($0.shape) } : []
         momentumBuffers = momentum > 0 ? parameters.map { Tensor.zeros($0.shape) } : []
     }

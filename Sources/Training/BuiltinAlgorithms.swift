@@ -7,7 +7,7 @@ enum BuiltinAlgorithms {
         [
             AlgorithmEntry(name: REINFORCEAgent.algorithmName,
                            summary: "REINFORCE (Williams 1992), the Hands-On ML CartPole setup by default",
-                           defaultConfig: REINFORCEConfig(), defaultIterations: 150) { config, context in
+                           defaultConfig: REINFORCEConfig(), defaultIterations: 150, presets: reinforcePresets) { config, context in
                 try REINFORCEAgent.make(config: config, environment: try context.makeEnvironment())
             },
             AlgorithmEntry(name: DQNAgent.algorithmName,
@@ -58,6 +58,28 @@ enum BuiltinAlgorithms {
         ]
     }
 
+    /// The options of SB3's `AtariWrapper` (no-op starts, 4-frame skip with max-pooling, 84x84
+    /// grayscale, a lost life ends the episode, FIRE after resets, rewards clipped to their
+    /// sign) and its `VecFrameStack` of 4, which RL Zoo's Atari entries train on; see
+    /// `Environments.AtariPipeline`. FIRE is action 1 in Pong and Breakout; for games without
+    /// it add `--env-option fire_reset=false`.
+    static let sb3AtariOptions = ["atari_preprocessing": "standard", "frame_stack": "4", "terminal_on_life_loss": "true",
+                                  "clip_reward": "true", "fire_reset": "true"]
+
+    /// The Atari ids the Atari presets are picked for (a pattern can only end in `*`, and
+    /// `fire_reset` suits only games with FIRE, so they are listed).
+    static let atariIDs = ["ALE/Pong-v5", "ALE/Breakout-v5", "PongNoFrameskip-v4", "BreakoutNoFrameskip-v4"]
+
+    static var reinforcePresets: [AlgorithmPreset] {
+        [
+            // Not PongNoFrameskip-v4: the Pong preprocessing skips no frames itself, so there each
+            // step would be a single frame and a game tens of thousands of steps.
+            AlgorithmPreset(name: "pong", summary: "Karpathy's Pong from Pixels with a CNN policy: frame differences, RMSprop, 10 games per update",
+                            config: REINFORCEConfig.pong, tunedFor: ["ALE/Pong-v5", "Pong-v4", "PongDeterministic-v4"], iterations: 1_000,
+                            envOptions: ["atari_preprocessing": "pong"]),
+        ]
+    }
+
     static var a2cPresets: [AlgorithmPreset] {
         [
             AlgorithmPreset(name: "rl-zoo-cartpole", summary: "RL Zoo's CartPole-v1 A2C (SB3 defaults, 8 environments), 500k steps",
@@ -66,6 +88,10 @@ enum BuiltinAlgorithms {
                             config: A2CConfig.tutorial, tunedFor: ["CartPole-v0"], totalSteps: 32_000),
             AlgorithmPreset(name: "per-step", summary: "one environment, an update every step, the A3C paper's shared conv trunk (images)",
                             config: A2CConfig.perStep, totalSteps: 1_000_000),
+            AlgorithmPreset(name: "atari", summary: "RL Zoo's Atari A2C: SB3's AtariWrapper, 4 frames, Nature CNN, 16 envs, RMSpropTFLike, 10M steps",
+                            config: A2CConfig.rlZooAtari, tunedFor: atariIDs, totalSteps: 10_000_000, envOptions: sb3AtariOptions),
+            AlgorithmPreset(name: "pong", summary: "A2C on Karpathy's Pong frame differences: the Pong CNN with a value head, 16 envs, 10M steps",
+                            config: A2CConfig.pong, totalSteps: 10_000_000, envOptions: ["atari_preprocessing": "pong"]),
         ]
     }
 
@@ -82,6 +108,8 @@ enum BuiltinAlgorithms {
                             config: PPOConfig.rlZooMountainCarContinuous, tunedFor: ["MountainCarContinuous-v0"], totalSteps: 20_000),
             AlgorithmPreset(name: "minatar", summary: "CleanRL-style Atari PPO on flattened MinAtar grids, 2M steps",
                             config: PPOConfig.minAtar, tunedFor: ["MinAtar/*"], totalSteps: 2_000_000),
+            AlgorithmPreset(name: "atari", summary: "RL Zoo's Atari PPO: SB3's AtariWrapper, 4 frames, Nature CNN, 8 envs x 128 steps, 10M steps",
+                            config: PPOConfig.rlZooAtari, tunedFor: atariIDs, totalSteps: 10_000_000, envOptions: sb3AtariOptions),
         ]
     }
 
@@ -113,8 +141,12 @@ enum BuiltinAlgorithms {
                             config: DQNConfig.minAtar, tunedFor: ["MinAtar/*"], totalSteps: 5_000_000),
             AlgorithmPreset(name: "textbook", summary: "Hands-On ML's basic DQN: no target network, MSE, 600 episodes of 200 steps",
                             config: DQNConfig.textbook, iterations: 600, envOptions: ["max_episode_steps": "200"]),
-            AlgorithmPreset(name: "atari", summary: "Hands-On ML's TF-Agents Atari DQN (Nature CNN, RMSprop), 10M steps",
-                            config: DQNConfig.atari, totalSteps: 10_000_000),
+            // TF-Agents' AtariPreprocessing (Dopamine's) takes no no-op starts, and its time limit
+            // wraps the preprocessed environment: 27,000 agent steps, 108,000 frames.
+            AlgorithmPreset(name: "atari", summary: "Hands-On ML's TF-Agents Atari DQN (Nature CNN, RMSprop, 4 frames), 10M steps",
+                            config: DQNConfig.atari, tunedFor: atariIDs, totalSteps: 10_000_000,
+                            envOptions: ["atari_preprocessing": "standard", "noop_max": "0", "frame_stack": "4",
+                                         "max_episode_steps": "27000"]),
         ]
     }
 }

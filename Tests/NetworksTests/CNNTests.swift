@@ -91,6 +91,42 @@ final class CNNTests: XCTestCase {
         XCTAssertTrue(Tensor(shape: [4, 6], scalars: got).isApproximatelyEqual(to: expected, tolerance: 1e-5))
     }
 
+    func testChannelsLastMovesTheChannelAxisOnBothPaths() {
+        // [batch 2, channels 3, height 2, width 4] holding 0, 1, 2, … in memory order.
+        let x = Tensor(shape: [2, 3, 2, 4], scalars: (0..<48).map(Float.init))
+        let layer = ChannelsLast()
+        XCTAssertEqual(layer.outputShape(for: [3, 2, 4]), [2, 4, 3])
+        let y = layer(x)
+        XCTAssertEqual(y.shape, [2, 2, 4, 3])
+        for b in 0..<2 { for c in 0..<3 { for h in 0..<2 { for w in 0..<4 {
+            XCTAssertEqual(y.scalars[((b * 2 + h) * 4 + w) * 3 + c], x.scalars[((b * 3 + c) * 2 + h) * 4 + w])
+        } } } }
+        var got = [Float](repeating: .nan, count: 48)
+        x.withUnsafeBufferPointer { xp in
+            got.withUnsafeMutableBufferPointer { layer.infer(xp.baseAddress!, batch: 2, inputShape: [3, 2, 4], into: $0.baseAddress!) }
+        }
+        XCTAssertEqual(got, y.scalars)
+        // The gradient moves back: d Σ(y · w) / dx is w with its channels first again.
+        let weights = Tensor(shape: [2, 2, 4, 3], scalars: (0..<48).map { Float($0 * 7 % 11) })
+        let (_, gradients) = valueWithGradient(at: [x]) { (layer($0[0]) * weights).sum() }
+        XCTAssertEqual(gradients[0].shape, [2, 3, 2, 4])
+        XCTAssertEqual(gradients[0].scalars, weights.permuted([0, 3, 1, 2]).scalars)
+
+        // In front of a convolution, the acting plan agrees with the tensor path on [4, 84, 84] stacks.
+        var generator = RandomGenerator(seed: 6)
+        let net = Sequential {
+            ChannelsLast()
+            Conv2D(inputChannels: 4, outputChannels: 8, kernelSize: (8, 8), strides: (4, 4), activation: .relu, generator: &generator)
+            Flatten()
+            Dense(inputSize: 20 * 20 * 8, outputSize: 3, generator: &generator)
+        }
+        let plan = InferencePlan(net, inputShape: [4, 84, 84], maxBatch: 2)
+        XCTAssertEqual(plan.outputShape, [3])
+        let stacks = randomTensor([2, 4, 84, 84], &generator)
+        let acted = stacks.withUnsafeBufferPointer { Array(plan.run($0.baseAddress!, batch: 2)) }
+        XCTAssertTrue(Tensor(shape: [2, 3], scalars: acted).isApproximatelyEqual(to: net(stacks), tolerance: 1e-5))
+    }
+
     func testGlorotUsesKernelFans() {
         var generator = RandomGenerator(seed: 5)
         let conv = Conv2D(inputChannels: 4, outputChannels: 16, kernelSize: (3, 3), generator: &generator)

@@ -136,9 +136,10 @@ final class OptimizerTests: XCTestCase {
     // MARK: RMSprop
 
     func referenceRMSprop(lr: Double, rho: Double, momentum: Double, epsilon: Double,
-                          centered: Bool, epsilonInside: Bool) -> [[Double]] {
+                          centered: Bool, epsilonInside: Bool, initialSquareAverage: Double = 0) -> [[Double]] {
         var p = start
-        var v = [Double](repeating: 0, count: start.count), mg = v, b = v
+        var mg = [Double](repeating: 0, count: start.count), b = mg
+        var v = [Double](repeating: initialSquareAverage, count: start.count)
         var out: [[Double]] = []
         for g in gradientSequence {
             for j in p.indices {
@@ -184,6 +185,22 @@ final class OptimizerTests: XCTestCase {
                                               centered: false, epsilonInside: false))
         assertClose(inside, referenceRMSprop(lr: 0.01, rho: 0.9, momentum: 0, epsilon: 0.1,
                                              centered: false, epsilonInside: true))
+    }
+
+    func testRMSpropTFLikeStartsItsAverageAtOne() {
+        // SB3's RMSpropTFLike for A2C on Atari: ρ 0.99, ε 1e-5 under the root, v starting at 1.
+        let p = Parameter(Tensor(start.map(Float.init)))
+        let rmsprop = RMSprop(parameters: [p], learningRate: 0.01, rho: 0.99, epsilon: 1e-5, epsilonInsideSquareRoot: true,
+                              initialSquareAverage: 1)
+        let result = trajectory(rmsprop, p)
+        // Step 1, first value by hand: v = 0.99 + 0.01 · 0.25, a step of about lr · g rather than 10 lr.
+        XCTAssertEqual(Double(result[0][0]), 1 - 0.01 * 0.5 / (0.99 + 0.0025 + 1e-5).squareRoot(), accuracy: 1e-6)
+        assertClose(result, referenceRMSprop(lr: 0.01, rho: 0.99, momentum: 0, epsilon: 1e-5, centered: false,
+                                             epsilonInside: true, initialSquareAverage: 1))
+        // The state it saves restores into an optimizer built the same way.
+        let copy = RMSprop(parameters: [Parameter(Tensor(start.map(Float.init)))], learningRate: 0.01, rho: 0.99,
+                           epsilon: 1e-5, epsilonInsideSquareRoot: true, initialSquareAverage: 1)
+        XCTAssertNoThrow(try copy.loadState(rmsprop.stateTensors()))
     }
 
     func testRMSpropCenteredMatchesReference() {

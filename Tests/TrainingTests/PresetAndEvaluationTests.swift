@@ -64,8 +64,8 @@ final class PresetAndEvaluationTests: XCTestCase {
         XCTAssertThrowsError(try registry.resolve(algorithm: "dqn", env: "CartPole-v1", preset: "textbok")) { error in
             XCTAssertTrue("\(error)".contains("did you mean 'textbook'"), "\(error)")
         }
-        XCTAssertThrowsError(try registry.resolve(algorithm: "reinforce", env: "CartPole-v1", preset: "textbook")) { error in
-            XCTAssertTrue("\(error)".contains("reinforce has no presets"), "\(error)")
+        XCTAssertThrowsError(try registry.resolve(algorithm: "q-learning", env: "CartPole-v1", preset: "textbook")) { error in
+            XCTAssertTrue("\(error)".contains("q-learning has no presets"), "\(error)")
         }
     }
 

@@ -50,7 +50,8 @@ public final class A2CAgent: Agent {
         self.config = config
         optimizer = RMSprop(parameters: core.parameters, learningRate: .constant(Float(config.learningRate)),
                             rho: Float(config.rmspropRho), epsilon: Float(config.rmspropEpsilon),
-                            epsilonInsideSquareRoot: config.rmspropEpsilonInsideSquareRoot)
+                            epsilonInsideSquareRoot: config.rmspropEpsilonInsideSquareRoot,
+                            initialSquareAverage: Float(config.rmspropInitialSquareAverage))
     }
 
     /// The factory the algorithm registry calls: `nEnvs` environments from `makeEnvironment`.

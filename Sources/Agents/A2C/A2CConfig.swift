@@ -24,6 +24,9 @@ public struct A2CConfig: Codable, Sendable, Equatable {
     public var rmspropRho: Double = 0.99
     public var rmspropEpsilon: Double = 1e-5
     public var rmspropEpsilonInsideSquareRoot = false
+    /// Where RMSprop's squared-gradient average starts: 0 (PyTorch, SB3's default) or 1 (SB3's
+    /// `RMSpropTFLike`, with ε inside the root, as RL Zoo trains A2C on Atari).
+    public var rmspropInitialSquareAverage: Double = 0
     /// Hidden widths of the policy network and of the value network (SB3's `net_arch`).
     public var policyLayers: [Int] = [64, 64]
     public var valueLayers: [Int] = [64, 64]
@@ -48,6 +51,10 @@ public struct A2CConfig: Codable, Sendable, Equatable {
     /// One trunk (the convolutions and `policyLayers`) for both heads, as the A3C paper's
     /// Atari network; false: separate policy and value networks (SB3's MLP default).
     public var shareTrunk = false
+    /// Where image observations keep their channels: `.channelsLast` (`[height, width,
+    /// channels]`), or `.channelsFirst` for ``Environments/FrameStack``'s `[4, 84, 84]`
+    /// stacks, which the network moves last before its first convolution.
+    public var inputLayout: QNetworkConfig.InputLayout = .channelsLast
     /// An iteration runs at least this many environment steps (whole updates).
     public var stepsPerIteration = 1_000
     public var seed: UInt64 = 0
@@ -93,8 +100,9 @@ public struct A2CConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case nEnvs, nSteps, learningRate, gamma, gaeLambda, entCoef, vfCoef, maxGradNorm, normalizeAdvantage, rmspropRho,
-             rmspropEpsilon, rmspropEpsilonInsideSquareRoot, policyLayers, valueLayers, activation, orthogonalInit,
-             logStdInit, normalizeObservation, normalizeReward, useSde, sdeSampleFreq, convLayerParams, shareTrunk, stepsPerIteration, seed
+             rmspropEpsilon, rmspropEpsilonInsideSquareRoot, rmspropInitialSquareAverage, policyLayers, valueLayers, activation,
+             orthogonalInit, logStdInit, normalizeObservation, normalizeReward, useSde, sdeSampleFreq, convLayerParams, shareTrunk, inputLayout,
+             stepsPerIteration, seed
     }
 
     /// Missing keys take their defaults, so a file only needs the values it changes.
@@ -110,11 +118,13 @@ public struct A2CConfig: Codable, Sendable, Equatable {
         if c.contains(.maxGradNorm) { d.maxGradNorm = try c.decodeIfPresent(Double.self, forKey: .maxGradNorm) }
         try read(.normalizeAdvantage, &d.normalizeAdvantage); try read(.rmspropRho, &d.rmspropRho)
         try read(.rmspropEpsilon, &d.rmspropEpsilon); try read(.rmspropEpsilonInsideSquareRoot, &d.rmspropEpsilonInsideSquareRoot)
+        try read(.rmspropInitialSquareAverage, &d.rmspropInitialSquareAverage)
         try read(.policyLayers, &d.policyLayers); try read(.valueLayers, &d.valueLayers); try read(.activation, &d.activation)
         try read(.orthogonalInit, &d.orthogonalInit); try read(.logStdInit, &d.logStdInit)
         try read(.normalizeObservation, &d.normalizeObservation); try read(.normalizeReward, &d.normalizeReward)
         try read(.useSde, &d.useSde); try read(.sdeSampleFreq, &d.sdeSampleFreq)
         try read(.convLayerParams, &d.convLayerParams); try read(.shareTrunk, &d.shareTrunk)
+        try read(.inputLayout, &d.inputLayout)
         try read(.stepsPerIteration, &d.stepsPerIteration)
         try read(.seed, &d.seed)
         self = d
@@ -129,12 +139,14 @@ public struct A2CConfig: Codable, Sendable, Equatable {
         try c.encode(maxGradNorm, forKey: .maxGradNorm); try c.encode(normalizeAdvantage, forKey: .normalizeAdvantage)
         try c.encode(rmspropRho, forKey: .rmspropRho); try c.encode(rmspropEpsilon, forKey: .rmspropEpsilon)
         try c.encode(rmspropEpsilonInsideSquareRoot, forKey: .rmspropEpsilonInsideSquareRoot)
+        try c.encode(rmspropInitialSquareAverage, forKey: .rmspropInitialSquareAverage)
         try c.encode(policyLayers, forKey: .policyLayers); try c.encode(valueLayers, forKey: .valueLayers)
         try c.encode(activation, forKey: .activation); try c.encode(orthogonalInit, forKey: .orthogonalInit)
         try c.encode(logStdInit, forKey: .logStdInit); try c.encode(normalizeObservation, forKey: .normalizeObservation)
         try c.encode(normalizeReward, forKey: .normalizeReward)
         try c.encode(useSde, forKey: .useSde); try c.encode(sdeSampleFreq, forKey: .sdeSampleFreq)
         try c.encode(convLayerParams, forKey: .convLayerParams); try c.encode(shareTrunk, forKey: .shareTrunk)
+        try c.encode(inputLayout, forKey: .inputLayout)
         try c.encode(stepsPerIteration, forKey: .stepsPerIteration); try c.encode(seed, forKey: .seed)
     }
 
@@ -152,6 +164,8 @@ public struct A2CConfig: Codable, Sendable, Equatable {
         try check(maxGradNorm.map { $0 > 0 } ?? true, "maxGradNorm must be positive or null, got \(String(describing: maxGradNorm))")
         try check(rmspropRho >= 0 && rmspropRho < 1, "rmspropRho must lie in [0, 1), got \(rmspropRho)")
         try check(rmspropEpsilon >= 0 && rmspropEpsilon.isFinite, "rmspropEpsilon must be 0 or more, got \(rmspropEpsilon)")
+        try check(rmspropInitialSquareAverage >= 0 && rmspropInitialSquareAverage.isFinite,
+                  "rmspropInitialSquareAverage must be 0 or more (1 for RMSpropTFLike), got \(rmspropInitialSquareAverage)")
         try check((policyLayers + valueLayers).allSatisfy { $0 > 0 }, "policyLayers and valueLayers must hold positive widths")
         try check(logStdInit.isFinite && abs(logStdInit) < 20, "logStdInit must be a finite log standard deviation, got \(logStdInit)")
         try check(convLayerParams.allSatisfy { $0.filters > 0 && $0.kernelSize > 0 && $0.stride > 0 },

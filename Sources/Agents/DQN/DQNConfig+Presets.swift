@@ -103,7 +103,10 @@ extension DQNConfig {
     /// (a `PolynomialDecay` of power 1), a gradient step every 4 steps, a hard target update
     /// every 2,000 gradient steps (8,000 environment steps), Huber loss, γ 0.99, a replay of
     /// 1,000,000, batch 64 and 20,000 random warm-up steps. The replay buffer is not saved
-    /// with checkpoints (about 7 GB); set `saveReplayBuffer` for an exact resume.
+    /// with checkpoints (about 7 GB); set `saveReplayBuffer` for an exact resume. The `atari`
+    /// preset runs it on the book's observations: `atari_preprocessing=standard` without
+    /// no-op starts (TF-Agents' `AtariPreprocessing` takes none), `frame_stack=4`, and games
+    /// cut at 27,000 steps (108,000 frames).
     public static var atari: DQNConfig {
         var config = DQNConfig()
         config.network = .natureCNN

@@ -57,7 +57,8 @@ public struct QNetworkConfig: Codable, Sendable, Equatable {
         /// `[height, width, channels]`, as Keras and TF-Agents read images (and MinAtar gives them).
         case channelsLast
         /// `[channels, height, width]`, as ``Environments/FrameStack`` stacks 2-D frames
-        /// (`[4, 84, 84]`) and PyTorch reads images; the network moves the channels last.
+        /// (`[4, 84, 84]`) and PyTorch reads images; the network moves the channels last
+        /// (the Q-network itself, the actor-critics and REINFORCE with a ``Networks/ChannelsLast`` layer).
         case channelsFirst
     }
 

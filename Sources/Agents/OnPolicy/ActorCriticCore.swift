@@ -34,11 +34,14 @@ public final class ActorCriticCore {
         /// One trunk (the convolutions and `policyLayers`) feeding both heads, as the A3C
         /// paper's Atari network and SB3's CNN policies; false: separate networks.
         public var shareTrunk = false
+        /// Where image observations keep their channels; `.channelsFirst` reads
+        /// ``Environments/FrameStack``'s `[4, 84, 84]` stacks.
+        public var inputLayout: QNetworkConfig.InputLayout = .channelsLast
 
         public init(policyLayers: [Int], valueLayers: [Int], activation: Activation, orthogonalInit: Bool,
                     logStdInit: Float = 0, normalizeObservation: Bool = false, normalizeReward: Bool = false,
                     useSde: Bool = false, sdeSampleFreq: Int = -1, convLayerParams: [QNetworkConfig.ConvLayer] = [],
-                    shareTrunk: Bool = false) {
+                    shareTrunk: Bool = false, inputLayout: QNetworkConfig.InputLayout = .channelsLast) {
             self.policyLayers = policyLayers
             self.valueLayers = valueLayers
             self.activation = activation
@@ -50,6 +53,7 @@ public final class ActorCriticCore {
             self.sdeSampleFreq = sdeSampleFreq
             self.convLayerParams = convLayerParams
             self.shareTrunk = shareTrunk
+            self.inputLayout = inputLayout
         }
     }
 
@@ -210,7 +214,7 @@ public final class ActorCriticCore {
         var (layers, shape): ([any Layer], [Int])
         do {
             (layers, shape) = try QNetworkConfig.ConvLayer.featureLayers(
-                settings.convLayerParams, inputShape: inputShape, activation: settings.activation,
+                settings.convLayerParams, inputShape: inputShape, inputLayout: settings.inputLayout, activation: settings.activation,
                 weightInitializer: initializer, biasInitializer: .zeros, generator: &generator)
         } catch {
             throw unsupportedEnvironment(error.reason)

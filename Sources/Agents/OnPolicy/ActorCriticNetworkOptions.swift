@@ -15,6 +15,7 @@ public protocol ActorCriticNetworkOptions {
     var sdeSampleFreq: Int { get }
     var convLayerParams: [QNetworkConfig.ConvLayer] { get }
     var shareTrunk: Bool { get }
+    var inputLayout: QNetworkConfig.InputLayout { get }
 }
 
 extension ActorCriticNetworkOptions {
@@ -22,7 +23,8 @@ extension ActorCriticNetworkOptions {
     public var networkSettings: ActorCriticCore.NetworkSettings {
         .init(policyLayers: policyLayers, valueLayers: valueLayers, activation: activation, orthogonalInit: orthogonalInit,
               logStdInit: Float(logStdInit), normalizeObservation: normalizeObservation, normalizeReward: normalizeReward,
-              useSde: useSde, sdeSampleFreq: sdeSampleFreq, convLayerParams: convLayerParams, shareTrunk: shareTrunk)
+              useSde: useSde, sdeSampleFreq: sdeSampleFreq, convLayerParams: convLayerParams, shareTrunk: shareTrunk,
+              inputLayout: inputLayout)
     }
 }
 

@@ -90,4 +90,31 @@ extension PPOConfig {
         config.stepsPerIteration = 10_240
         return config
     }
+
+    /// RL Zoo's Atari PPO (`hyperparams/ppo.yml`, `atari`), for 10M steps: 8 copies of 128
+    /// steps, 4 epochs of minibatches of 256, learning rate and clip range annealed linearly
+    /// from 2.5e-4 and 0.1 to 0 over the 10M steps (`lin_2.5e-4`, `lin_0.1`), entropy 0.01,
+    /// value coefficient 0.5; SB3's `CnnPolicy`: the Nature CNN (32 8x8/4, 64 4x4/2, 64
+    /// 3x3/1, 512 ReLU units) shared by both heads, orthogonal initialisation, pixels divided
+    /// by 255, reading ``Environments/FrameStack``'s channels-first `[4, 84, 84]` stacks of
+    /// SB3's `AtariWrapper` frames.
+    public static var rlZooAtari: PPOConfig {
+        var config = stableBaselinesDefaults
+        config.nEnvs = 8
+        config.nSteps = 128
+        config.nEpochs = 4
+        config.batchSize = 256
+        config.learningRate = .linear(from: 2.5e-4, to: 0, steps: 10_000_000)
+        config.clipRange = .linear(from: 0.1, to: 0, steps: 10_000_000)
+        config.vfCoef = 0.5
+        config.entCoef = 0.01
+        config.convLayerParams = QNetworkConfig.natureCNN.convLayerParams
+        config.policyLayers = [512]
+        config.valueLayers = [512]
+        config.activation = .relu
+        config.shareTrunk = true
+        config.inputLayout = .channelsFirst
+        config.stepsPerIteration = 10_240
+        return config
+    }
 }

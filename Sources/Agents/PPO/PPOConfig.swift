@@ -54,6 +54,10 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     /// One trunk (the convolutions and `policyLayers`) for both heads, as the A3C paper's
     /// Atari network; false: separate policy and value networks (SB3's MLP default).
     public var shareTrunk = false
+    /// Where image observations keep their channels: `.channelsLast` (`[height, width,
+    /// channels]`), or `.channelsFirst` for ``Environments/FrameStack``'s `[4, 84, 84]`
+    /// stacks, which the network moves last before its first convolution.
+    public var inputLayout: QNetworkConfig.InputLayout = .channelsLast
     /// An iteration runs at least this many environment steps (whole rollouts).
     public var stepsPerIteration = 1_024
     public var seed: UInt64 = 0
@@ -63,7 +67,8 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case nEnvs, nSteps, batchSize, nEpochs, learningRate, clipRange, clipRangeVf, gamma, gaeLambda, entCoef, vfCoef,
              maxGradNorm, normalizeAdvantage, targetKL, adamEpsilon, policyLayers, valueLayers, activation, orthogonalInit,
-             logStdInit, normalizeObservation, normalizeReward, useSde, sdeSampleFreq, convLayerParams, shareTrunk, stepsPerIteration, seed
+             logStdInit, normalizeObservation, normalizeReward, useSde, sdeSampleFreq, convLayerParams, shareTrunk, inputLayout,
+             stepsPerIteration, seed
     }
 
     /// Missing keys take their defaults, so a file only needs the values it changes.
@@ -86,6 +91,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         try read(.normalizeObservation, &d.normalizeObservation); try read(.normalizeReward, &d.normalizeReward)
         try read(.useSde, &d.useSde); try read(.sdeSampleFreq, &d.sdeSampleFreq)
         try read(.convLayerParams, &d.convLayerParams); try read(.shareTrunk, &d.shareTrunk)
+        try read(.inputLayout, &d.inputLayout)
         try read(.stepsPerIteration, &d.stepsPerIteration); try read(.seed, &d.seed)
         self = d
     }
@@ -105,6 +111,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         try c.encode(normalizeObservation, forKey: .normalizeObservation); try c.encode(normalizeReward, forKey: .normalizeReward)
         try c.encode(useSde, forKey: .useSde); try c.encode(sdeSampleFreq, forKey: .sdeSampleFreq)
         try c.encode(convLayerParams, forKey: .convLayerParams); try c.encode(shareTrunk, forKey: .shareTrunk)
+        try c.encode(inputLayout, forKey: .inputLayout)
         try c.encode(stepsPerIteration, forKey: .stepsPerIteration)
         try c.encode(seed, forKey: .seed)
     }

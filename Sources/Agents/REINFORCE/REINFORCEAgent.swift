@@ -15,6 +15,9 @@ import Tensors
 ///
 /// over all N steps of the batch, where A_t is the discounted return G_t (minus V(s_t) with
 /// a baseline), normalised across the batch when ``REINFORCEConfig/normalizeReturns`` is set.
+/// (With ``REINFORCEConfig/optimizer`` `rmsprop` the step is RMSprop's, as in Karpathy's
+/// "Pong from Pixels"; RMSprop divides out the gradient's scale, so his sum over the batch
+/// and this mean take the same steps up to ε.)
 ///
 /// The book records one gradient per step while playing (a tape per step) and averages the
 /// return-weighted gradients after the batch. Every step's gradient is taken at the same
@@ -33,10 +36,10 @@ public final class REINFORCEAgent: Agent {
     public let policyNetwork: any Layer
     /// Maps encoded observations to `[N, 1]` state values, with a baseline.
     public let valueNetwork: (any Layer)?
-    /// Adam over the policy network's parameters.
-    public let optimizer: Adam
-    /// Adam over the value network's parameters, with a baseline.
-    public let valueOptimizer: Adam?
+    /// The configured optimizer over the policy network's parameters.
+    public let optimizer: any Optimizer
+    /// The configured optimizer over the value network's parameters, with a baseline.
+    public let valueOptimizer: (any Optimizer)?
     /// The head actually used (``REINFORCEConfig/PolicyHead/automatic`` resolved).
     public let distribution: DiscreteActionDistribution
     /// Draws actions: collects the training episodes.
@@ -52,30 +55,64 @@ public final class REINFORCEAgent: Agent {
     public var environmentSteps: Int { driver.totalSteps }
     public private(set) var iterations = 0
 
-    /// An agent with the configured MLPs (``REINFORCEConfig/hiddenUnits``, ``REINFORCEConfig/activation``),
-    /// initialised from ``REINFORCEConfig/seed``. Throws ``REINFORCEError`` for a configuration
-    /// out of range or an environment whose action space is not `Discrete`.
+    /// An agent with the configured networks (``REINFORCEConfig/convLayerParams``, then
+    /// ``REINFORCEConfig/hiddenUnits``, ``REINFORCEConfig/activation``), initialised from
+    /// ``REINFORCEConfig/seed``. Throws ``REINFORCEError`` for a configuration out of range, an
+    /// environment whose action space is not `Discrete`, or convolutions its observations
+    /// cannot take.
     public static func make(config: REINFORCEConfig, environment: any Environment) throws -> REINFORCEAgent {
         try config.validate()
         let actionCount = try discreteActionCount(of: environment)
         let head = try resolvedHead(config.policyHead, actionCount: actionCount)
         let featureShape = ObservationEncoder(space: environment.observationSpace).featureShape
         var generator = RandomGenerator(seed: config.seed)
-        let policyNetwork = makeMultilayerPerceptron(
-            inputShape: featureShape, hiddenUnits: config.hiddenUnits, activation: config.activation,
-            outputCount: head.outputCount(actionCount: actionCount), generator: &generator)
+        let policyNetwork = try makeNetwork(config: config, inputShape: featureShape,
+                                            outputCount: head.outputCount(actionCount: actionCount), generator: &generator)
         let valueNetwork = config.useBaseline
-            ? makeMultilayerPerceptron(inputShape: featureShape, hiddenUnits: config.hiddenUnits,
-                                       activation: config.activation, outputCount: 1, generator: &generator)
+            ? try makeNetwork(config: config, inputShape: featureShape, outputCount: 1, generator: &generator)
             : nil
         return try REINFORCEAgent(config: config, environment: environment, policyNetwork: policyNetwork,
                                   valueNetwork: valueNetwork)
     }
 
+    /// The convolutions (if any), the hidden layers and a linear output of `outputCount`,
+    /// with Keras' initialisation, as the book's and the Pong tutorials' networks.
+    private static func makeNetwork(config: REINFORCEConfig, inputShape: [Int], outputCount: Int,
+                                    generator: inout RandomGenerator) throws -> Sequential {
+        guard !config.convLayerParams.isEmpty else {
+            return makeMultilayerPerceptron(inputShape: inputShape, hiddenUnits: config.hiddenUnits,
+                                            activation: config.activation, outputCount: outputCount, generator: &generator)
+        }
+        let (features, shape): ([any Layer], [Int])
+        do {
+            (features, shape) = try QNetworkConfig.ConvLayer.featureLayers(
+                config.convLayerParams, inputShape: inputShape, inputLayout: config.inputLayout, activation: config.activation,
+                weightInitializer: .glorotUniform, biasInitializer: .zeros, generator: &generator)
+        } catch {
+            throw REINFORCEError.unsupportedEnvironment(error.reason)
+        }
+        let head = makeMultilayerPerceptron(inputShape: shape, hiddenUnits: config.hiddenUnits, activation: config.activation,
+                                            outputCount: outputCount, generator: &generator)
+        return Sequential(features + head.layers)
+    }
+
+    /// The optimizer ``REINFORCEConfig/optimizer`` names, over `parameters`.
+    private static func makeOptimizer(_ config: REINFORCEConfig, parameters: [Parameter], learningRate: Double) -> any Optimizer {
+        switch config.optimizer {
+        case .adam:
+            // Keras' Adam, which the book uses, has ε = 1e-7.
+            return Adam(parameters: parameters, learningRate: .constant(Float(learningRate)), epsilon: 1e-7)
+        case .rmsprop:
+            return RMSprop(parameters: parameters, learningRate: .constant(Float(learningRate)), rho: Float(config.rmspropRho),
+                           epsilon: Float(config.rmspropEpsilon))
+        }
+    }
+
     /// An agent with networks of your own (a CNN for image observations, say). The policy
     /// network maps `[N] + featureShape` (see ``ObservationEncoder``) to the head's outputs;
     /// the value network, required exactly when ``REINFORCEConfig/useBaseline`` is set, to
-    /// `[N, 1]`. The configuration's `hiddenUnits` and `activation` are then unused.
+    /// `[N, 1]`. The configuration's `convLayerParams`, `inputLayout`, `hiddenUnits` and
+    /// `activation` are then unused.
     public init(config: REINFORCEConfig, environment: any Environment, policyNetwork: any Layer,
                 valueNetwork: (any Layer)? = nil) throws {
         try config.validate()
@@ -107,10 +144,9 @@ public final class REINFORCEAgent: Agent {
         self.environment = environment
         self.policyNetwork = policyNetwork
         self.valueNetwork = valueNetwork
-        // Keras' Adam, which the book uses, has ε = 1e-7.
-        optimizer = Adam(parameters: policyNetwork.parameters, learningRate: .constant(Float(config.learningRate)), epsilon: 1e-7)
+        optimizer = Self.makeOptimizer(config, parameters: policyNetwork.parameters, learningRate: config.learningRate)
         valueOptimizer = valueNetwork.map {
-            Adam(parameters: $0.parameters, learningRate: .constant(Float(config.valueLearningRate)), epsilon: 1e-7)
+            Self.makeOptimizer(config, parameters: $0.parameters, learningRate: config.valueLearningRate)
         }
         batch = EpisodeBatch(observationSpace: environment.observationSpace, actionSpace: environment.actionSpace)
         driver = Driver(environment: environment, policy: samplingPolicy, observers: [batch], seed: config.seed)
@@ -150,20 +186,41 @@ public final class REINFORCEAgent: Agent {
         return IterationReport(episodes: episodes, scalars: scalars)
     }
 
+    /// The most observation features one forward and backward pass of the update takes. A
+    /// batch of image episodes is far larger (ten Pong games are about 10,000 frames of 6,400
+    /// floats, and convolutions copy each frame's patches several times over), so it is split
+    /// into passes over consecutive steps whose gradients are summed, each weighted by its
+    /// share of the steps: the same mean-loss gradient, up to rounding, in bounded memory.
+    /// Vector observations (CartPole's ten 200-step episodes hold 8,000 floats) take one pass.
+    /// Memory, not a hyperparameter: it is not part of the configuration or checkpoints.
+    public var featuresPerPass = 1 << 21
+
     /// One gradient step on the collected batch; returns the losses.
     private func update() -> [String: Double] {
         let n = batch.stepCount
-        let observations = Tensor(shape: [n] + batch.encoder.featureShape, scalars: batch.features)
-        let returns = batch.episodeRewards.flatMap { Self.discountedReturns($0, gamma: config.gamma) }
-        let values = valueNetwork.map { network in withoutGradient { network(observations) }.scalars }
-        let weights = Tensor(Self.policyGradientWeights(returns: returns, values: values, normalize: config.normalizeReturns))
+        let width = batch.encoder.featureCount, featureShape = batch.encoder.featureShape
+        let rowsPerPass = max(1, n * width <= featuresPerPass ? n : featuresPerPass / width)
+        let passes = stride(from: 0, to: n, by: rowsPerPass).map { $0..<min($0 + rowsPerPass, n) }
+        let features = batch.features
+        func observations(_ rows: Range<Int>) -> Tensor {
+            rows.count == n ? Tensor(shape: [n] + featureShape, scalars: features)
+                : Tensor(shape: [rows.count] + featureShape, scalars: Array(features[(rows.lowerBound * width)..<(rows.upperBound * width)]))
+        }
+        let returns = batch.episodeRewards.flatMap {
+            Self.discountedReturns($0, gamma: config.gamma, resetOnReward: config.resetReturnsOnReward)
+        }
+        let values = valueNetwork.map { network in
+            passes.flatMap { rows in withoutGradient { network(observations(rows)) }.scalars }
+        }
+        let weights = Self.policyGradientWeights(returns: returns, values: values, normalize: config.normalizeReturns)
         let actions = batch.actions
         var policyLoss: Float = 0, entropy: Float = 0
-        let (_, gradients) = valueWithGradient(wrt: optimizer.parameters) {
-            let losses = Self.policyGradientLoss(outputs: policyNetwork(observations), actions: actions, weights: weights,
-                                                 distribution: distribution, entCoef: Float(config.entCoef))
-            policyLoss = losses.policyLoss.detached.scalar
-            entropy = losses.entropy.detached.scalar
+        let gradients = Self.meanGradients(wrt: optimizer.parameters, passes: passes, rows: n, observations: observations) { rows, x, share in
+            let losses = Self.policyGradientLoss(outputs: policyNetwork(x), actions: Array(actions[rows]),
+                                                 weights: Tensor(Array(weights[rows])), distribution: distribution,
+                                                 entCoef: Float(config.entCoef))
+            policyLoss += share * losses.policyLoss.detached.scalar
+            entropy += share * losses.entropy.detached.scalar
             return losses.total
         }
         optimizer.step(gradients)
@@ -171,11 +228,36 @@ public final class REINFORCEAgent: Agent {
         if let valueNetwork, let valueOptimizer {
             // V is fitted to the raw discounted returns (Sutton and Barto's REINFORCE with
             // baseline, §13.4), whatever normalisation the policy's weights get.
-            let targets = Tensor(shape: [n, 1], scalars: returns.map(Float.init))
-            let valueLoss = valueOptimizer.minimize { meanSquaredError(valueNetwork(observations), targets) }
+            let targets = returns.map(Float.init)
+            var valueLoss: Float = 0
+            let valueGradients = Self.meanGradients(wrt: valueOptimizer.parameters, passes: passes, rows: n,
+                                                    observations: observations) { rows, x, share in
+                let loss = meanSquaredError(valueNetwork(x), Tensor(shape: [rows.count, 1], scalars: Array(targets[rows])))
+                valueLoss += share * loss.detached.scalar
+                return loss
+            }
+            valueOptimizer.step(valueGradients)
             scalars["losses/value_loss"] = Double(valueLoss)
         }
         return scalars
+    }
+
+    /// The gradient of a loss that is a mean over `rows` rows, from `passes` of them: each
+    /// pass's mean-loss gradient weighted by its `share` of the rows (exactly the one pass's
+    /// gradient when there is one).
+    private static func meanGradients(wrt parameters: [Parameter], passes: [Range<Int>], rows: Int,
+                                      observations: (Range<Int>) -> Tensor,
+                                      loss: (Range<Int>, Tensor, Float) -> Tensor) -> [Tensor] {
+        var sum: [Tensor] = []
+        for range in passes {
+            let share = Float(range.count) / Float(rows)
+            let x = observations(range)
+            let (_, gradients) = valueWithGradient(wrt: parameters) { loss(range, x, share) }
+            if passes.count == 1 { return gradients }
+            let weighted = gradients.map { $0 * share }
+            sum = sum.isEmpty ? weighted : zip(sum, weighted).map { $0 + $1 }
+        }
+        return sum
     }
 
     // MARK: The update's pieces, public so they can be checked by hand
@@ -205,11 +287,13 @@ public final class REINFORCEAgent: Agent {
         return Losses(policyLoss: policyLoss, entropy: entropy, total: total)
     }
 
-    /// `G_t = r_t + γ G_{t+1}` for one episode, accumulated in Double.
-    public static func discountedReturns(_ rewards: [Float], gamma: Double) -> [Double] {
+    /// `G_t = r_t + γ G_{t+1}` for one episode, accumulated in Double; with `resetOnReward`,
+    /// `G_t = r_t` wherever `r_t ≠ 0` (``REINFORCEConfig/resetReturnsOnReward``).
+    public static func discountedReturns(_ rewards: [Float], gamma: Double, resetOnReward: Bool = false) -> [Double] {
         var returns = [Double](repeating: 0, count: rewards.count)
         var running = 0.0
         for t in rewards.indices.reversed() {
+            if resetOnReward && rewards[t] != 0 { running = 0 }
             running = Double(rewards[t]) + gamma * running
             returns[t] = running
         }
@@ -290,8 +374,11 @@ public final class REINFORCEAgent: Agent {
         do {
             // Throwaway optimizers check both states first, so a bad value state cannot leave
             // the policy optimizer already changed.
-            try Adam(parameters: optimizer.parameters).loadState(policyState)
-            if let valueOptimizer { try Adam(parameters: valueOptimizer.parameters).loadState(valueState) }
+            try Self.makeOptimizer(config, parameters: optimizer.parameters, learningRate: config.learningRate).loadState(policyState)
+            if let valueOptimizer {
+                try Self.makeOptimizer(config, parameters: valueOptimizer.parameters, learningRate: config.valueLearningRate)
+                    .loadState(valueState)
+            }
             try optimizer.loadState(policyState)
             try valueOptimizer?.loadState(valueState)
         } catch {

@@ -19,9 +19,18 @@ public struct REINFORCEConfig: Codable, Sendable, Equatable {
         case categorical
     }
 
+    /// The optimizer of the policy (and value) network.
+    public enum Optimizer: String, Codable, Sendable, CaseIterable {
+        /// Keras' Adam (ε 1e-7), as the book uses.
+        case adam
+        /// Plain RMSprop as Karpathy's "Pong from Pixels" writes it: decay ``rmspropRho``,
+        /// ε ``rmspropEpsilon`` added outside the square root, not centred.
+        case rmsprop
+    }
+
     /// Discount factor of the returns `G_t = Σ_k γ^k r_{t+k}` (the book's `discount_rate`).
     public var gamma: Double = 0.95
-    /// Adam's learning rate for the policy network.
+    /// The learning rate of the policy network's ``optimizer``.
     public var learningRate: Double = 0.01
     /// Whole episodes collected for each update (the book's `n_episodes_per_update`).
     public var episodesPerIteration: Int = 10
@@ -30,8 +39,15 @@ public struct REINFORCEConfig: Codable, Sendable, Equatable {
     public var maxEpisodeSteps: Int? = 200
     /// Widths of the hidden layers of the policy (and value) MLP.
     public var hiddenUnits: [Int] = [5]
-    /// Activation of the hidden layers.
+    /// Activation of the hidden layers (and of the convolutions).
     public var activation: Activation = .elu
+    /// Convolutions `(filters, kernelSize, stride)` (valid padding, Keras' Glorot
+    /// initialisation) before the hidden layers, for image observations; empty: an MLP.
+    public var convLayerParams: [QNetworkConfig.ConvLayer] = []
+    /// Where image observations keep their channels: `.channelsLast` (`[height, width,
+    /// channels]`, ``Environments/PongPreprocessing``'s `[80, 80, 1]`), or `.channelsFirst` for
+    /// ``Environments/FrameStack``'s `[4, 84, 84]` stacks.
+    public var inputLayout: QNetworkConfig.InputLayout = .channelsLast
     /// How the outputs become a distribution over the actions.
     public var policyHead: PolicyHead = .automatic
     /// Standardise the policy-gradient weights (returns, or advantages with a baseline) by
@@ -41,10 +57,21 @@ public struct REINFORCEConfig: Codable, Sendable, Equatable {
     /// Subtract a learned state value `V(s)` from the returns (REINFORCE with baseline,
     /// Sutton and Barto 2018, §13.4); V is a separate MLP fitted to the returns by MSE.
     public var useBaseline: Bool = false
-    /// Adam's learning rate for the value network (used with ``useBaseline``).
+    /// The learning rate of the value network's ``optimizer`` (used with ``useBaseline``).
     public var valueLearningRate: Double = 0.01
     /// Weight of the entropy bonus subtracted from the loss (SB3's `ent_coef`).
     public var entCoef: Double = 0
+    /// The optimizer of both networks.
+    public var optimizer: Optimizer = .adam
+    /// RMSprop's decay of the squared-gradient average (Karpathy's `decay_rate`).
+    public var rmspropRho: Double = 0.99
+    /// RMSprop's ε, added to the root (Karpathy's 1e-5).
+    public var rmspropEpsilon: Double = 1e-5
+    /// Restart the discounted sum at every nonzero reward, going backwards: each reward is
+    /// then credited only to the steps since the previous one. Karpathy's Pong-specific
+    /// `discount_rewards` ("reset the sum, since this was a game boundary"), where a reward
+    /// ends a point; wrong for games whose rewards do not end anything.
+    public var resetReturnsOnReward: Bool = false
     /// Seeds the networks' initial weights and, through the driver, every episode and action.
     public var seed: UInt64 = 0
 
@@ -71,8 +98,9 @@ public struct REINFORCEConfig: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case gamma, learningRate, episodesPerIteration, maxEpisodeSteps, hiddenUnits, activation, policyHead
-        case normalizeReturns, useBaseline, valueLearningRate, entCoef, seed
+        case gamma, learningRate, episodesPerIteration, maxEpisodeSteps, hiddenUnits, activation, convLayerParams, inputLayout
+        case policyHead, normalizeReturns, useBaseline, valueLearningRate, entCoef, optimizer, rmspropRho, rmspropEpsilon
+        case resetReturnsOnReward, seed
     }
 
     /// Decodes a configuration; missing keys take their defaults.
@@ -85,11 +113,17 @@ public struct REINFORCEConfig: Codable, Sendable, Equatable {
         maxEpisodeSteps = c.contains(.maxEpisodeSteps) ? try c.decodeIfPresent(Int.self, forKey: .maxEpisodeSteps) : d.maxEpisodeSteps
         hiddenUnits = try c.decodeIfPresent([Int].self, forKey: .hiddenUnits) ?? d.hiddenUnits
         activation = try c.decodeIfPresent(Activation.self, forKey: .activation) ?? d.activation
+        convLayerParams = try c.decodeIfPresent([QNetworkConfig.ConvLayer].self, forKey: .convLayerParams) ?? d.convLayerParams
+        inputLayout = try c.decodeIfPresent(QNetworkConfig.InputLayout.self, forKey: .inputLayout) ?? d.inputLayout
         policyHead = try c.decodeIfPresent(PolicyHead.self, forKey: .policyHead) ?? d.policyHead
         normalizeReturns = try c.decodeIfPresent(Bool.self, forKey: .normalizeReturns) ?? d.normalizeReturns
         useBaseline = try c.decodeIfPresent(Bool.self, forKey: .useBaseline) ?? d.useBaseline
         valueLearningRate = try c.decodeIfPresent(Double.self, forKey: .valueLearningRate) ?? d.valueLearningRate
         entCoef = try c.decodeIfPresent(Double.self, forKey: .entCoef) ?? d.entCoef
+        optimizer = try c.decodeIfPresent(Optimizer.self, forKey: .optimizer) ?? d.optimizer
+        rmspropRho = try c.decodeIfPresent(Double.self, forKey: .rmspropRho) ?? d.rmspropRho
+        rmspropEpsilon = try c.decodeIfPresent(Double.self, forKey: .rmspropEpsilon) ?? d.rmspropEpsilon
+        resetReturnsOnReward = try c.decodeIfPresent(Bool.self, forKey: .resetReturnsOnReward) ?? d.resetReturnsOnReward
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
     }
 
@@ -103,11 +137,17 @@ public struct REINFORCEConfig: Codable, Sendable, Equatable {
         try c.encode(maxEpisodeSteps, forKey: .maxEpisodeSteps)
         try c.encode(hiddenUnits, forKey: .hiddenUnits)
         try c.encode(activation, forKey: .activation)
+        try c.encode(convLayerParams, forKey: .convLayerParams)
+        try c.encode(inputLayout, forKey: .inputLayout)
         try c.encode(policyHead, forKey: .policyHead)
         try c.encode(normalizeReturns, forKey: .normalizeReturns)
         try c.encode(useBaseline, forKey: .useBaseline)
         try c.encode(valueLearningRate, forKey: .valueLearningRate)
         try c.encode(entCoef, forKey: .entCoef)
+        try c.encode(optimizer, forKey: .optimizer)
+        try c.encode(rmspropRho, forKey: .rmspropRho)
+        try c.encode(rmspropEpsilon, forKey: .rmspropEpsilon)
+        try c.encode(resetReturnsOnReward, forKey: .resetReturnsOnReward)
         try c.encode(seed, forKey: .seed)
     }
 
@@ -127,6 +167,13 @@ public struct REINFORCEConfig: Codable, Sendable, Equatable {
             throw fail("valueLearningRate must be positive, got \(valueLearningRate)")
         }
         guard entCoef >= 0, entCoef.isFinite else { throw fail("entCoef must be non-negative, got \(entCoef)") }
+        if let i = convLayerParams.firstIndex(where: { $0.filters <= 0 || $0.kernelSize <= 0 || $0.stride <= 0 }) {
+            throw fail("convLayerParams[\(i)] must have positive filters, kernel size and stride, got \(convLayerParams[i])")
+        }
+        guard (0..<1).contains(rmspropRho) else { throw fail("rmspropRho must lie in [0, 1), got \(rmspropRho)") }
+        guard rmspropEpsilon >= 0, rmspropEpsilon.isFinite else {
+            throw fail("rmspropEpsilon must be 0 or more, got \(rmspropEpsilon)")
+        }
     }
 }
 
