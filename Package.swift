@@ -26,7 +26,9 @@ let package = Package(
         .target(name: "Environments", dependencies: ["CLibm", "Randomness"]),
         // Any Gymnasium environment (Atari through ale-py included) run by Python worker
         // processes behind the Environment protocol. Python is needed only at run time.
-        .target(name: "GymBridge", dependencies: ["Environments"], resources: [.embedInCode("worker.py")]),
+        .target(name: "GymBridge", dependencies: ["Environments", "CProcess"], resources: [.embedInCode("worker.py")]),
+        // libc calls for worker processes that Swift's Glibc module leaves out (sched_getcpu).
+        .target(name: "CProcess"),
         // Shaped Float32 storage, broadcasting, CPU kernels, reverse-mode autodiff tape.
         .target(name: "Tensors", dependencies: ["CKernels", "Randomness"]),
         // Layers, initializers, losses, distributions, optimizers, schedules, safetensors.

@@ -13,6 +13,8 @@ public enum Gymnasium {
         EnvironmentOptionSpec("python", default: "python3", help: "the Python interpreter running Gymnasium (or set SWIFTRL_PYTHON)"),
         EnvironmentOptionSpec("flatten_observation", default: "false", help: "wrap in gymnasium.wrappers.FlattenObservation (for Dict and Tuple observations)"),
         EnvironmentOptionSpec("startup_timeout", default: "120", help: "seconds to wait for the worker's imports and gymnasium.make"),
+        EnvironmentOptionSpec("share_core", default: "false", help:
+            "pin the stepping thread and the worker to one core (Linux): faster for a single environment, wrong for vectors"),
     ]
 
     /// Adds the bridge to `registry` (idempotent). Ids the registry does not know go to
@@ -79,7 +81,8 @@ public enum Gymnasium {
             raw = try GymnasiumEnvironment(
                 id: gymnasiumID, arguments: arguments, renderMode: try options.renderMode(),
                 python: options.values["python"] ?? GymnasiumEnvironment.defaultPython,
-                flattenObservation: try options.bool("flatten_observation", default: false), startupTimeout: timeout)
+                flattenObservation: try options.bool("flatten_observation", default: false),
+                sharesCallerCore: try options.bool("share_core", default: false), startupTimeout: timeout)
         } catch let GymBridgeError.makeFailed(_, message, _) where pipeline.needsSingleFrameSteps && message.contains("'frameskip'") {
             throw notAtari("takes no frameskip argument")
         }

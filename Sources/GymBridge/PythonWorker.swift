@@ -1,3 +1,4 @@
+import CProcess
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -18,6 +19,13 @@ final class PythonWorker {
     /// What the worker printed (stdout and stderr) goes to an unlinked temporary file, read
     /// back when it fails: a pipe would need a reader thread, or fill up and block Python.
     private let logDescriptor: Int32
+    /// An anonymous shared-memory file the worker gets as descriptor 4, through which large
+    /// observations travel once mapped (``mapSharedMemory(byteCount:)``); -1 where the
+    /// system has none (then everything goes through the socket).
+    private let memoryDescriptor: Int32
+    /// The mapping of ``memoryDescriptor``, once made.
+    private(set) var sharedMemory: UnsafeRawPointer?
+    private var sharedMemoryCount = 0
     private var socketDescriptor: Int32
     private(set) var processID: pid_t
     private(set) var isClosed = false
@@ -66,14 +74,15 @@ final class PythonWorker {
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         _ = fcntl(log, F_SETFD, FD_CLOEXEC)
         logDescriptor = log
+        memoryDescriptor = srl_memfd("swiftrl-gym")
         socketDescriptor = pair[0]
         sendBuffer = .allocate(byteCount: 1 << 12, alignment: 8)
         reply = .allocate(byteCount: 1 << 16, alignment: 8)
         do {
             processID = try PythonWorker.spawn(executable: executable, arguments: ["-c", script] + arguments,
-                                               socket: pair[1], log: log, label: label)
+                                               socket: pair[1], log: log, memory: memoryDescriptor, label: label)
         } catch {
-            closeDescriptor(pair[0]); closeDescriptor(pair[1]); closeDescriptor(log)
+            closeDescriptor(pair[0]); closeDescriptor(pair[1]); closeDescriptor(log); closeDescriptor(memoryDescriptor)
             sendBuffer.deallocate(); reply.deallocate()
             throw error
         }
@@ -97,15 +106,16 @@ final class PythonWorker {
     /// `payloadCount` bytes, then waits for the reply. Returns the reply's status byte.
     func request(_ opcode: UInt8, payloadCount: Int, writePayload: (UnsafeMutableRawPointer) -> Void = { _ in }) throws -> UInt8 {
         guard !isClosed else { throw GymBridgeError.closed(label: label) }
-        let total = 5 + payloadCount
+        let total = 7 + payloadCount
         if total > sendBuffer.count {
             sendBuffer.deallocate()
             sendBuffer = .allocate(byteCount: total, alignment: 8)
         }
         let base = sendBuffer.baseAddress!
-        base.storeBytes(of: UInt32(1 + payloadCount).littleEndian, toByteOffset: 0, as: UInt32.self)
+        base.storeBytes(of: UInt32(3 + payloadCount).littleEndian, toByteOffset: 0, as: UInt32.self)
         base.storeBytes(of: opcode, toByteOffset: 4, as: UInt8.self)
-        writePayload(base + 5)
+        base.storeBytes(of: coreForWorker().littleEndian, toByteOffset: 5, as: Int16.self)
+        writePayload(base + 7)
         try sendAll(base, count: total)
         return try receive()
     }
@@ -130,6 +140,19 @@ final class PythonWorker {
         if count > 0 { try receiveExactly(into: reply.baseAddress!, count: count) }
         replyCount = count
         return status
+    }
+
+    /// Whether the first request pins the calling thread and the worker to the caller's
+    /// current core (see ``GymnasiumEnvironment/init(id:arguments:renderMode:python:flattenObservation:sharesCallerCore:startupTimeout:)``).
+    var sharesCallerCore = false
+    private var pinned = false
+
+    /// The core the worker should move to before serving this request, or -1 to stay.
+    private func coreForWorker() -> Int16 {
+        guard sharesCallerCore, !pinned else { return -1 }
+        pinned = true
+        let cpu = srl_pin_current_thread()
+        return cpu >= 0 && cpu < Int32(Int16.max) ? Int16(cpu) : -1
     }
 
     private func sendAll(_ bytes: UnsafeRawPointer, count: Int) throws {
@@ -179,30 +202,68 @@ final class PythonWorker {
     private func died() -> GymBridgeError {
         let status = reap(graceSeconds: 2)
         isClosed = true
-        closeDescriptor(socketDescriptor)
-        socketDescriptor = -1
-        return .workerDied(label: label, exit: status, log: logTail())
+        let log = logTail()
+        releaseResources()
+        return .workerDied(label: label, exit: status, log: log)
     }
 
     /// Ends the worker: asks it to exit, kills it after a short grace period, reaps it.
     /// Idempotent; runs at `deinit`.
     func close() {
-        guard !isClosed else { return }
-        isClosed = true
-        // Opcode 4 asks the worker to close its environment and exit; a worker busy or hung
-        // gets killed after the grace period.
-        var message: (UInt32, UInt8) = (UInt32(1).littleEndian, 4)
-        withUnsafeBytes(of: &message) { raw in
-            #if canImport(Glibc)
-            _ = send(socketDescriptor, raw.baseAddress!, 5, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
-            #else
-            _ = send(socketDescriptor, raw.baseAddress!, 5, MSG_DONTWAIT)
-            #endif
+        if !isClosed {
+            isClosed = true
+            // Opcode 4 asks the worker to close its environment and exit; a worker busy or
+            // hung gets killed after the grace period.
+            let message: [UInt8] = [3, 0, 0, 0, 4, 0xFF, 0xFF]
+            message.withUnsafeBytes { raw in
+                #if canImport(Glibc)
+                _ = send(socketDescriptor, raw.baseAddress!, raw.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+                #else
+                _ = send(socketDescriptor, raw.baseAddress!, raw.count, MSG_DONTWAIT)
+                #endif
+            }
+            _ = reap(graceSeconds: 2)
         }
-        _ = reap(graceSeconds: 2)
+        releaseResources()
+    }
+
+    private var released = false
+
+    /// Closes the descriptors and the mapping (once), also after the worker died.
+    private func releaseResources() {
+        guard !released else { return }
+        released = true
         closeDescriptor(socketDescriptor)
         socketDescriptor = -1
         closeDescriptor(logDescriptor)
+        unmapSharedMemory()
+        closeDescriptor(memoryDescriptor)
+    }
+
+    /// Sizes the shared-memory file to `byteCount`, maps it, and asks the worker (opcode 5)
+    /// to write observations there instead of into its replies. Returns false, leaving
+    /// observations on the socket, where shared memory is unavailable.
+    ///
+    /// Why: an Atari frame is 100 KB; through the socket the kernel copies it twice into
+    /// freshly allocated buffers, through shared memory each side copies it once.
+    func mapSharedMemory(byteCount: Int) throws -> Bool {
+        guard memoryDescriptor >= 0, byteCount > 0, sharedMemory == nil else { return sharedMemory != nil }
+        guard ftruncate(memoryDescriptor, off_t(byteCount)) == 0 else { return false }
+        let address = mmap(nil, byteCount, PROT_READ, MAP_SHARED, memoryDescriptor, 0)
+        guard let address, address != MAP_FAILED else { return false }
+        sharedMemory = UnsafeRawPointer(address)
+        sharedMemoryCount = byteCount
+        let status = try request(5, payloadCount: 8) { $0.storeBytes(of: UInt64(byteCount).littleEndian, as: UInt64.self) }
+        guard status == 0 else {
+            unmapSharedMemory()
+            return false
+        }
+        return true
+    }
+
+    private func unmapSharedMemory() {
+        if let sharedMemory { munmap(UnsafeMutableRawPointer(mutating: sharedMemory), sharedMemoryCount) }
+        sharedMemory = nil
     }
 
     /// Waits up to `graceSeconds` for the worker to exit, then kills it; returns how it ended.
@@ -223,6 +284,7 @@ final class PythonWorker {
 
     /// The last few kilobytes the worker printed, for errors.
     func logTail(maxBytes: Int = 4_000) -> String {
+        guard !released else { return "" }
         var info = stat()
         guard fstat(logDescriptor, &info) == 0 else { return "" }
         let size = Int(info.st_size)
@@ -276,7 +338,8 @@ final class PythonWorker {
         return entries
     }
 
-    private static func spawn(executable: String, arguments: [String], socket: Int32, log: Int32, label: String) throws -> pid_t {
+    private static func spawn(executable: String, arguments: [String], socket: Int32, log: Int32, memory: Int32,
+                              label: String) throws -> pid_t {
         #if canImport(Glibc)
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
@@ -294,6 +357,7 @@ final class PythonWorker {
         posix_spawn_file_actions_adddup2(&actions, log, 1)
         posix_spawn_file_actions_adddup2(&actions, log, 2)
         posix_spawn_file_actions_adddup2(&actions, socket, 3)
+        if memory >= 0 { posix_spawn_file_actions_adddup2(&actions, memory, 4) }
         // Own process group: the terminal's Ctrl-C goes to SwiftRL alone. Default dispositions
         // for the signals SwiftRL may have set to be ignored or handled.
         var defaults = sigset_t()

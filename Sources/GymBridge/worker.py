@@ -2,7 +2,8 @@
 # requests on file descriptor 3 (a Unix stream socket). Started by GymBridge's
 # PythonWorker as `python3 -c <this file> ID KWARGS_JSON RENDER_MODE FLAGS_JSON`.
 #
-# Wire format (little-endian). A request is u32 length (of what follows), u8 opcode and a
+# Wire format (little-endian). A request is u32 length (of what follows), u8 opcode, i16
+# core to move to first (-1: stay; SwiftRL keeps its worker on the caller's core) and a
 # payload; a reply is u32 length, u8 status (0 ok, 1 error) and a payload. An error
 # payload is UTF-8 JSON {"kind", "message", "traceback", ...}.
 #   hello (sent once, unasked): JSON metadata of the spaces and the spec.
@@ -11,8 +12,11 @@
 #             u8 truncated, observation bytes, info
 #   3 render:                                 -> u32 height, u32 width, RGB bytes
 #   4 close:                                  -> (empty), then exit
-# info: u16 count, then per entry u8 key length, key, u8 type (0 int64, 1 float64, 2 bool)
-# and 8 bytes of value. Entries that are not numeric scalars are left out.
+#   5 shared memory: u64 size                 -> (empty); from then on Box observations
+#             are written to the shared-memory file on descriptor 4 and left out of replies
+# info: u16 count, then per entry u8 key length, key and u8 type (0 int64, 1 float64,
+# 2 bool), then the entries' values, 8 bytes each. Entries that are not numeric scalars are
+# left out.
 import os
 import signal
 import socket
@@ -157,29 +161,47 @@ def serve(env, np, gym, observation_space, action_space):
         action_count = len(action_space["nvec"]) if kind == "multi_discrete" else action_space["n"]
         action_starts = np.array(action_space.get("start", [0] * action_count), dtype=np.int64)
         action_dtype = space.dtype
-    scalar_types = (bool, int, float, np.integer, np.floating, np.bool_)
     int64 = struct.Struct("<q")
-    float64 = struct.Struct("<d")
-    info_cache = {}
+    layouts = {}
+
+    def kind_of(value):
+        if isinstance(value, (bool, np.bool_)):
+            return 2
+        if isinstance(value, (int, np.integer)):
+            return 0
+        if isinstance(value, (float, np.floating)):
+            return 1
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            return kind_of(value.item())
+        return None
 
     def encode_info(info):
-        parts = []
-        for key, value in info.items():
-            if not isinstance(value, scalar_types) and not (isinstance(value, np.ndarray) and value.ndim == 0):
-                continue
-            name = info_cache.get(key)
-            if name is None:
-                name = key.encode()[:255]
-                info_cache[key] = name
-            if isinstance(value, (bool, np.bool_)):
-                parts.append(bytes((len(name),)) + name + b"\x02" + int64.pack(1 if value else 0))
-            elif isinstance(value, (int, np.integer)):
-                parts.append(bytes((len(name),)) + name + b"\x00" + int64.pack(int(value)))
-            else:
-                parts.append(bytes((len(name),)) + name + b"\x01" + float64.pack(float(value)))
-        return struct.pack("<H", len(parts)) + b"".join(parts)
+        # The keys and types of an environment's info rarely change, so their descriptors
+        # and the values' Struct are built once per layout.
+        kinds = tuple((key, kind_of(value)) for key, value in info.items())
+        layout = layouts.get(kinds)
+        if layout is None:
+            entries = [(key, kind) for key, kind in kinds if kind is not None]
+            descriptor = struct.pack("<H", len(entries)) + b"".join(
+                bytes((len(key.encode()[:255]),)) + key.encode()[:255] + bytes((kind,)) for key, kind in entries)
+            values = struct.Struct("<" + "".join("d" if kind == 1 else "q" for _, kind in entries))
+            layout = (descriptor, values, [key for key, _ in entries], [kind for _, kind in entries])
+            layouts[kinds] = layout
+        descriptor, values, keys, types = layout
+        if not keys:
+            return descriptor
+        return descriptor + values.pack(*[float(info[k]) if t == 1 else int(info[k]) for k, t in zip(keys, types)])
+
+    shared = {}
 
     def encode_observation(observation):
+        target = shared.get("array")
+        if target is not None:
+            array = np.asarray(observation)
+            if array.size != obs_size:
+                raise ValueError("observation of shape %s does not fit the observation space's %d elements" % (array.shape, obs_size))
+            np.copyto(target, array.reshape(-1), casting="unsafe")
+            return memoryview(b"")
         if discrete_observation:
             return memoryview(int64.pack(int(observation)))
         if integer_observation:
@@ -202,17 +224,25 @@ def serve(env, np, gym, observation_space, action_space):
         values = np.frombuffer(payload, dtype=np.int64, count=action_count) + action_starts
         return values.astype(action_dtype).reshape(space.shape)
 
-    header = bytearray(5)
+    header = bytearray(7)
     header_view = memoryview(header)
+    set_affinity = getattr(os, "sched_setaffinity", None)
+    cpu_of = struct.Struct("<h")
     body = bytearray(1 << 16)
     step = env.step
     reset = env.reset
     while True:
-        got = SOCKET.recv_into(header_view, 5, socket.MSG_WAITALL)
-        if got < 5:
+        got = SOCKET.recv_into(header_view, 7, socket.MSG_WAITALL)
+        if got < 7:
             return  # SwiftRL went away: end with it.
-        size = LENGTH.unpack_from(header)[0] - 1
+        size = LENGTH.unpack_from(header)[0] - 3
         op = header[4]
+        cpu = cpu_of.unpack_from(header, 5)[0]
+        if cpu >= 0 and set_affinity is not None:
+            try:
+                set_affinity(0, (cpu,))
+            except OSError:
+                pass
         if size > len(body):
             body = bytearray(size)
         view = memoryview(body)[:size]
@@ -241,6 +271,17 @@ def serve(env, np, gym, observation_space, action_space):
                     send_error("render_unavailable", "render() returned shape %s, not an RGB image" % (frame.shape,))
                     continue
                 send(0, struct.pack("<II", frame.shape[0], frame.shape[1]), memoryview(frame).cast("B"))
+            elif op == 5:
+                import mmap
+
+                size = struct.unpack_from("<Q", view)[0]
+                if not is_box or size != obs_size * np.dtype(obs_dtype).itemsize:
+                    send_error("protocol", "shared memory of %d bytes does not fit the observations" % size)
+                    continue
+                memory = mmap.mmap(4, size)
+                shared["memory"] = memory
+                shared["array"] = np.frombuffer(memory, dtype=obs_dtype, count=obs_size)
+                send(0)
             elif op == 4:
                 try:
                     env.close()

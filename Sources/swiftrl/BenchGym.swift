@@ -14,8 +14,9 @@ struct BenchGym: ParsableCommand {
             Random actions drawn before timing; resets after episode ends are timed. Lines: \
             "python" (gymnasium.make(id) stepped in a Python loop by the same interpreter, \
             the figure of shared/anchors/env_throughput.py), "bridge" (one GymnasiumEnvironment), \
-            and "bridge_vector" (N workers in a parallel SyncVectorEnvironment, steps summed over \
-            copies). Needs Python with gymnasium (and ale-py for ALE ids).
+            "bridge_shared_core" (the same with the thread and its worker pinned to one core, \
+            share_core), and "bridge_vector" (N workers in a parallel SyncVectorEnvironment, steps \
+            summed over copies). Needs Python with gymnasium (and ale-py for ALE ids).
             """
     )
 
@@ -71,7 +72,7 @@ struct BenchGym: ParsableCommand {
         for repetition in 0..<repetitions {
             let environment = try GymnasiumEnvironment(id: env, python: interpreter)
             defer { environment.close() }
-            single.append(try timeSingle(environment, seed: UInt64(repetition)))
+            single.append(try Self.timeSingle(environment, steps: steps, seed: UInt64(repetition)))
         }
         line = JSONLine("gym_bridge")
         line.add("env", env)
@@ -81,6 +82,21 @@ struct BenchGym: ParsableCommand {
         line.add("ratio_to_python", Measurement(runs: single).median / Measurement(runs: reference).median)
         emit(line)
 
+        let shared = try Self.onOwnThread { [env, steps] in
+            try (0..<repetitions).map { repetition in
+                let environment = try GymnasiumEnvironment(id: env, python: interpreter, sharesCallerCore: true)
+                defer { environment.close() }
+                return try Self.timeSingle(environment, steps: steps, seed: UInt64(repetition))
+            }
+        }
+        line = JSONLine("gym_bridge")
+        line.add("env", env)
+        line.add("kind", "bridge_shared_core")
+        line.add("sps_runs", shared, digits: 1)
+        line.add("sps_median", Measurement(runs: shared).median, digits: 1)
+        line.add("ratio_to_python", Measurement(runs: shared).median / Measurement(runs: reference).median)
+        emit(line)
+
         for count in try workerCounts() {
             var rates: [Double] = []
             for repetition in 0..<repetitions {
@@ -88,7 +104,7 @@ struct BenchGym: ParsableCommand {
                     try GymnasiumEnvironment(id: env, python: interpreter)
                 }
                 defer { vector.close() }
-                rates.append(try timeVector(vector, seed: UInt64(repetition)))
+                rates.append(try Self.timeVector(vector, steps: steps, seed: UInt64(repetition)))
             }
             line = JSONLine("gym_bridge")
             line.add("env", env)
@@ -111,12 +127,25 @@ struct BenchGym: ParsableCommand {
         }
     }
 
-    private func actions(for space: Space, count: Int, seed: UInt64) -> [Action] {
+    /// Runs `body` on a new thread and waits for it: pinning that thread to a core
+    /// (`sharesCallerCore`) must not pin this process's main thread.
+    private static func onOwnThread<T>(_ body: @escaping @Sendable () throws -> T) throws -> T {
+        let outcome = ThreadOutcome<T>()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            outcome.result = Result { try body() }
+            done.signal()
+        }.start()
+        done.wait()
+        return try outcome.result!.get()
+    }
+
+    private static func actions(for space: Space, count: Int, seed: UInt64) -> [Action] {
         var random = RandomGenerator(seed: seed)
         return (0..<count).map { _ in space.sample(using: &random) }
     }
 
-    private func timeSingle(_ environment: GymnasiumEnvironment, seed: UInt64) throws -> Double {
+    private static func timeSingle(_ environment: GymnasiumEnvironment, steps: Int, seed: UInt64) throws -> Double {
         let warmup = 200
         let plan = actions(for: environment.actionSpace, count: steps + warmup, seed: seed)
         _ = try environment.reset(seed: seed)
@@ -131,7 +160,7 @@ struct BenchGym: ParsableCommand {
         return Double(steps) / (Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
     }
 
-    private func timeVector(_ vector: SyncVectorEnvironment, seed: UInt64) throws -> Double {
+    private static func timeVector(_ vector: SyncVectorEnvironment, steps: Int, seed: UInt64) throws -> Double {
         let warmup = 100
         let plan = (0..<vector.count).map { actions(for: vector.singleActionSpace, count: steps + warmup, seed: seed &+ UInt64($0)) }
         _ = try vector.reset(seed: seed)
@@ -195,4 +224,10 @@ struct BenchGym: ParsableCommand {
         }
         return rates
     }
+}
+
+/// The result a ``BenchGym`` helper thread hands back; written once before the semaphore
+/// is signalled and read after it is waited on.
+private final class ThreadOutcome<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
 }

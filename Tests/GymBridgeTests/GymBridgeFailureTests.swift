@@ -213,6 +213,8 @@ final class GymBridgeFailureTests: XCTestCase {
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
+            // Whatever fails below, the helper must not outlive the test.
+            defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
             var text = ""
             let reader = output.fileHandleForReading
             func workerLine() -> Substring? {
@@ -242,7 +244,8 @@ final class GymBridgeFailureTests: XCTestCase {
         let env = try GymnasiumEnvironment(id: "swiftrl_test_envs:Faulty-v0", arguments: ["fail_at": 1_000_000], python: python)
         _ = try env.reset(seed: 0)
         FileHandle.standardOutput.write(Data("WORKER_PID=\(env.workerProcessID)\n".utf8))
-        while true { _ = try env.step(.discrete(0)); usleep(1_000) }
+        // Waits to be killed; gives up after a minute should the test that started it be gone.
+        for _ in 0..<6_000 { _ = try env.step(.discrete(0)); usleep(10_000) }
     }
 
     /// Whether `pid` no longer runs: reaped, or a zombie waiting for a reaper other than us.

@@ -97,6 +97,9 @@ enum GymTestSupport {
                 elif kind == "discrete_start":
                     self.observation_space = spaces.Discrete(5, start=-2)
                     self.action_space = spaces.Discrete(3, start=1)
+                elif kind == "image64":
+                    self.observation_space = spaces.Box(0.0, 1.0, shape=(80, 80), dtype=np.float64)
+                    self.action_space = spaces.Discrete(2)
                 elif kind == "dict":
                     self.observation_space = spaces.Dict({"a": spaces.Box(0.0, 1.0, shape=(2,)), "b": spaces.Discrete(3)})
                     self.action_space = spaces.Discrete(2)
@@ -111,6 +114,8 @@ enum GymTestSupport {
                     return np.array([1, 0, self.t % 2], dtype=np.int8)
                 if self.kind == "discrete_start":
                     return -2 + self.t % 5
+                if self.kind == "image64":
+                    return (np.arange(6400, dtype=np.float64).reshape(80, 80) % 97 + self.t) / 128.0
                 return {"a": np.array([0.25, 0.75], dtype=np.float32), "b": self.t % 3}
 
             def reset(self, seed=None, options=None):

@@ -205,6 +205,17 @@ final class GymnasiumEnvironmentTests: XCTestCase {
         XCTAssertThrowsError(try discrete.step(.discrete(0)))
         discrete.close()
 
+        // 80x80 float64 images travel through shared memory as float32.
+        let image = try make("image64")
+        XCTAssertEqual(image.observationSpace, .box(low: 0, high: 1, shape: [80, 80]))
+        func expectedImage(_ t: Int) -> Observation {
+            .float32((0..<6400).map { Float(Double($0 % 97 + t) / 128) }, shape: [80, 80])
+        }
+        XCTAssertEqual(try image.reset(seed: 0).observation, expectedImage(0))
+        XCTAssertEqual(try image.step(.discrete(1)).observation, expectedImage(1))
+        XCTAssertEqual(try image.step(.discrete(0)).observation, expectedImage(2))
+        image.close()
+
         XCTAssertThrowsError(try make("dict")) { error in
             guard case GymBridgeError.unsupportedSpace = error else { return XCTFail("\(error)") }
             XCTAssertTrue("\(error)".contains("flatten_observation=true"), "\(error)")
@@ -214,6 +225,42 @@ final class GymnasiumEnvironmentTests: XCTestCase {
         defer { flat.close() }
         XCTAssertEqual(flat.observationSpace.shape, [5])
         XCTAssertEqual(try flat.reset(seed: 0).observation, .float32([0.25, 0.75, 1, 0, 0], shape: [5]))
+    }
+
+    /// `sharesCallerCore` pins the calling thread and the worker to one core at the first
+    /// request, on Linux.
+    func testSharingTheCallersCorePinsBoth() throws {
+        #if os(Linux)
+        try GymTestSupport.requireGymnasium()
+        final class Outcome: @unchecked Sendable { var affinities: (String, String)?; var error: (any Error)? }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            do {
+                let env = try GymnasiumEnvironment(id: "CartPole-v1", sharesCallerCore: true)
+                defer { env.close() }
+                _ = try env.reset(seed: 0)
+                _ = try env.step(.discrete(0))
+                func allowed(_ path: String) throws -> String {
+                    let status = try String(contentsOfFile: path, encoding: .utf8)
+                    return status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }.map {
+                        $0.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces)
+                    } ?? "?"
+                }
+                outcome.affinities = (try allowed("/proc/thread-self/status"), try allowed("/proc/\(env.workerProcessID)/status"))
+            } catch {
+                outcome.error = error
+            }
+            done.signal()
+        }.start()
+        done.wait()
+        if let error = outcome.error { throw error }
+        let (caller, worker) = try XCTUnwrap(outcome.affinities)
+        XCTAssertEqual(caller, worker)
+        XCTAssertNotNil(Int(caller), "pinned to one core, got \(caller)")
+        #else
+        throw XCTSkip("core pinning is Linux-only")
+        #endif
     }
 
     /// Stepping before reset and after the end are the same errors native environments give.
