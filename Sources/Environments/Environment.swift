@@ -181,3 +181,36 @@ extension EnvironmentWrapper {
     public func render() throws -> Frame { try wrapped.render() }
     public func close() { wrapped.close() }
 }
+
+/// What ``RepeatedStepping/step(_:repeating:keepingObservationsAt:)`` returns: the
+/// rewards of the steps taken, how the last one ended, and the observations asked for.
+public struct RepeatedSteps: Sendable {
+    /// Each step's reward, in order; its count is the number of steps taken.
+    public var rewards: [Double]
+    /// Whether the last step taken reached a terminal state.
+    public var terminated: Bool
+    /// Whether the last step taken was cut short.
+    public var truncated: Bool
+    /// The info of the last step taken.
+    public var info: Info
+    /// The observations after the requested steps (by step index, from 0) that were taken.
+    public var observations: [Int: Observation]
+
+    public init(rewards: [Double], terminated: Bool, truncated: Bool, info: Info, observations: [Int: Observation]) {
+        self.rewards = rewards
+        self.terminated = terminated
+        self.truncated = truncated
+        self.info = info
+        self.observations = observations
+    }
+}
+
+/// An environment that repeats one action for several steps in one call, handing back only
+/// the observations asked for: frame skipping (``AtariPreprocessing``) over a process
+/// boundary then costs one round trip per agent step instead of one per frame.
+public protocol RepeatedStepping: Environment {
+    /// Steps `action` up to `count` times, stopping after a step that ends the episode, as
+    /// `count` calls of `step(_:)` would; keeps the observations after the steps whose
+    /// indices (0-based) are in `indices`.
+    func step(_ action: Action, repeating count: Int, keepingObservationsAt indices: Set<Int>) throws -> RepeatedSteps
+}

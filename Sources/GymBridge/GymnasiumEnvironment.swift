@@ -55,7 +55,7 @@ public enum GymArgument: Sendable, Hashable, Codable, ExpressibleByIntegerLitera
 /// see ``PythonWorker`` for why it cannot outlive this process. One instance is used by one
 /// thread at a time, like every environment; for several at once, make several (each has
 /// its own process) and step them with a parallel ``SyncVectorEnvironment``.
-public final class GymnasiumEnvironment: Environment {
+public final class GymnasiumEnvironment: Environment, RepeatedStepping {
     /// The Gymnasium id.
     public let id: String
     public let observationSpace: Space
@@ -177,18 +177,7 @@ public final class GymnasiumEnvironment: Environment {
         case .running: break
         }
         if let reason = actionSpace.violation(of: action) { throw EnvironmentError.invalidAction(id: id, reason: reason) }
-        let status = try worker.request(2, payloadCount: actionByteCount) { payload in
-            switch action {
-            case let .discrete(value):
-                payload.storeBytes(of: Int64(value).littleEndian, as: Int64.self)
-            case let .multiDiscrete(values):
-                for (i, value) in values.enumerated() { payload.storeBytes(of: Int64(value).littleEndian, toByteOffset: 8 * i, as: Int64.self) }
-            case let .float32(values, _):
-                for (i, value) in values.enumerated() { payload.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
-            case let .uint8(values, _):
-                for (i, value) in values.enumerated() { payload.storeBytes(of: Float(value).bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
-            }
-        }
+        let status = try worker.request(2, payloadCount: actionByteCount) { Self.encode(action, into: $0) }
         do {
             try check(status, operation: "step")
         } catch {
@@ -204,6 +193,59 @@ public final class GymnasiumEnvironment: Environment {
         let info = try reader.info(cache: &infoLayout)
         if terminated || truncated { episodeState = .ended }
         return Step(observation: observation, reward: reward, terminated: terminated, truncated: truncated, info: info)
+    }
+
+    /// Repeats `action` in the worker (request 6): one round trip for a whole frame skip.
+    /// The kept observations come through the socket.
+    public func step(_ action: Action, repeating count: Int, keepingObservationsAt indices: Set<Int>) throws -> RepeatedSteps {
+        precondition((1...64).contains(count), "step(_:repeating:): count must lie in 1...64, got \(count)")
+        switch episodeState {
+        case .needsReset: throw EnvironmentError.stepBeforeReset(id: id)
+        case .ended: throw EnvironmentError.stepAfterDone(id: id)
+        case .running: break
+        }
+        if let reason = actionSpace.violation(of: action) { throw EnvironmentError.invalidAction(id: id, reason: reason) }
+        var mask: UInt64 = 0
+        for index in indices where (0..<count).contains(index) { mask |= 1 << UInt64(index) }
+        let status = try worker.request(6, payloadCount: 12 + actionByteCount) { payload in
+            payload.storeBytes(of: UInt32(count).littleEndian, as: UInt32.self)
+            payload.storeBytes(of: mask.littleEndian, toByteOffset: 4, as: UInt64.self)
+            Self.encode(action, into: payload + 12)
+        }
+        do {
+            try check(status, operation: "step")
+        } catch {
+            episodeState = .needsReset
+            throw error
+        }
+        var reader = ReplyReader(worker: worker, label: id)
+        let taken = Int(try reader.uint32())
+        guard (1...count).contains(taken) else {
+            throw GymBridgeError.protocolViolation(label: id, reason: "\(taken) repeated steps for a request of \(count)")
+        }
+        let rewards = try (0..<taken).map { _ in try reader.double() }
+        let terminated = try reader.byte() != 0
+        let truncated = try reader.byte() != 0
+        let info = try reader.info(cache: &infoLayout)
+        var observations: [Int: Observation] = [:]
+        for index in 0..<taken where mask & (1 << UInt64(index)) != 0 {
+            observations[index] = try decodeObservation(&reader, fromReply: true)
+        }
+        if terminated || truncated { episodeState = .ended }
+        return RepeatedSteps(rewards: rewards, terminated: terminated, truncated: truncated, info: info, observations: observations)
+    }
+
+    private static func encode(_ action: Action, into payload: UnsafeMutableRawPointer) {
+        switch action {
+        case let .discrete(value):
+            payload.storeBytes(of: Int64(value).littleEndian, as: Int64.self)
+        case let .multiDiscrete(values):
+            for (i, value) in values.enumerated() { payload.storeBytes(of: Int64(value).littleEndian, toByteOffset: 8 * i, as: Int64.self) }
+        case let .float32(values, _):
+            for (i, value) in values.enumerated() { payload.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
+        case let .uint8(values, _):
+            for (i, value) in values.enumerated() { payload.storeBytes(of: Float(value).bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
+        }
     }
 
     public func render() throws -> Frame {
@@ -250,8 +292,8 @@ public final class GymnasiumEnvironment: Environment {
         }
     }
 
-    private func decodeObservation(_ reader: inout ReplyReader) throws -> Observation {
-        if observationsInSharedMemory, let memory = worker.sharedMemory {
+    private func decodeObservation(_ reader: inout ReplyReader, fromReply: Bool = false) throws -> Observation {
+        if !fromReply, observationsInSharedMemory, let memory = worker.sharedMemory {
             switch observationWire {
             case let .bytes(count, shape):
                 return .uint8([UInt8](UnsafeRawBufferPointer(start: memory, count: count)), shape: shape)

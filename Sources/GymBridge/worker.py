@@ -12,6 +12,9 @@
 #             u8 truncated, observation bytes, info
 #   3 render:                                 -> u32 height, u32 width, RGB bytes
 #   4 close:                                  -> (empty), then exit
+#   6 repeat: u32 count, u64 mask, action -> u32 steps taken, f64 reward of each, u8
+#             terminated, u8 truncated (of the last), info (of the last), then the observation
+#             after each step taken whose bit is set in the mask, always in the reply
 #   5 shared memory: u64 size                 -> (empty); from then on Box observations
 #             are written to the shared-memory file on descriptor 4 and left out of replies
 # info: u16 count, then per entry u8 key length, key and u8 type (0 int64, 1 float64,
@@ -194,8 +197,8 @@ def serve(env, np, gym, observation_space, action_space):
 
     shared = {}
 
-    def encode_observation(observation):
-        target = shared.get("array")
+    def encode_observation(observation, inline=False):
+        target = None if inline else shared.get("array")
         if target is not None:
             array = np.asarray(observation)
             if array.size != obs_size:
@@ -256,6 +259,22 @@ def serve(env, np, gym, observation_space, action_space):
                 SOCKET.sendmsg([STEP_HEAD.pack(11 + observation.nbytes + len(info_bytes), 0, float(reward),
                                                1 if terminated else 0, 1 if truncated else 0),
                                 observation, info_bytes])
+            elif op == 6:
+                count, mask = struct.unpack_from("<IQ", view)
+                action = decode_action(view[12:])
+                rewards, kept = [], []
+                terminated = truncated = False
+                info = {}
+                for t in range(count):
+                    observation, reward, terminated, truncated, info = step(action)
+                    rewards.append(float(reward))
+                    if mask >> t & 1:
+                        # A copy: an environment may hand out one buffer it overwrites.
+                        kept.append(encode_observation(observation, inline=True).tobytes())
+                    if terminated or truncated:
+                        break
+                send(0, struct.pack("<I%dd" % len(rewards), len(rewards), *rewards),
+                     bytes((1 if terminated else 0, 1 if truncated else 0)), encode_info(info), *kept)
             elif op == 1:
                 seed = struct.unpack_from("<BQ", view)
                 observation, info = reset(seed=int(seed[1]) if seed[0] else None)

@@ -85,6 +85,42 @@ final class AtariThroughBridgeTests: XCTestCase {
         print("AtariPreprocessing vs Gymnasium on \(steps) Breakout steps: \(differing) of \(ours.count) bytes differ, by at most \(largest)")
     }
 
+    /// A wrapper that hides the bridge's repeated stepping, so AtariPreprocessing loops.
+    private final class OneStepAtATime: EnvironmentWrapper {
+        let wrapped: any Environment
+        init(_ wrapped: any Environment) { self.wrapped = wrapped }
+    }
+
+    /// Frame skipping in one round trip (RepeatedStepping) gives exactly what four single
+    /// steps give: observations, summed rewards, flags and infos, across lost lives and a
+    /// game over.
+    func testRepeatedSteppingEqualsSteppingFrameByFrame() throws {
+        try GymTestSupport.requireGymnasium(ale: true)
+        func run(_ wrap: (GymnasiumEnvironment) -> any Environment) throws -> [Step] {
+            let raw = try GymnasiumEnvironment(id: "BreakoutNoFrameskip-v4")
+            defer { raw.close() }
+            let env = AtariPreprocessing(wrap(raw), noopMax: 30)
+            var steps = [Step(observation: try env.reset(seed: 4).observation, reward: 0, terminated: false, truncated: false)]
+            for t in 0..<600 {
+                let step = try env.step(.discrete((t * 3 + t / 11) % 4))
+                steps.append(step)
+                if step.isDone { steps.append(Step(observation: try env.reset().observation, reward: 0, terminated: false, truncated: false)) }
+            }
+            return steps
+        }
+        let fast = try run { $0 }
+        let slow = try run { OneStepAtATime($0) }
+        XCTAssertEqual(fast.count, slow.count)
+        XCTAssertTrue(fast.contains { $0.terminated }, "the comparison should cross a game over")
+        for (t, (a, b)) in zip(fast, slow).enumerated() {
+            XCTAssertEqual(a.observation, b.observation, "step \(t)")
+            XCTAssertEqual(a.reward, b.reward, "step \(t)")
+            XCTAssertEqual(a.terminated, b.terminated, "step \(t)")
+            XCTAssertEqual(a.truncated, b.truncated, "step \(t)")
+            XCTAssertEqual(a.info, b.info, "step \(t)")
+        }
+    }
+
     func testPipelineOptionsThroughTheRegistry() throws {
         try GymTestSupport.requireGymnasium(ale: true)
         let registry = registry()

@@ -100,6 +100,9 @@ public final class AtariPreprocessing: EnvironmentWrapper {
     }
 
     public func step(_ action: Action) throws -> Step {
+        if frameSkip > 1, !terminalOnLifeLoss, let repeating = wrapped as? any RepeatedStepping {
+            return try step(action, repeatingIn: repeating)
+        }
         var total = 0.0, terminated = false, truncated = false
         var info = Info()
         for t in 0..<frameSkip {
@@ -122,6 +125,28 @@ public final class AtariPreprocessing: EnvironmentWrapper {
             }
         }
         return Step(observation: pooledObservation(), reward: total, terminated: terminated, truncated: truncated, info: info)
+    }
+
+    /// The frame skip in one call to an environment that can repeat an action itself (the
+    /// Gymnasium bridge): the same rewards, summed in the same order, the same captures and
+    /// flags as the loop above. Life-loss termination checks lives after every frame, so it
+    /// keeps the loop.
+    private func step(_ action: Action, repeatingIn environment: any RepeatedStepping) throws -> Step {
+        let result = try environment.step(action, repeating: frameSkip, keepingObservationsAt: [frameSkip - 2, frameSkip - 1])
+        var total = 0.0
+        for reward in result.rewards { total += reward }
+        let taken = result.rewards.count
+        let ended = result.terminated || result.truncated
+        gameOver = result.terminated
+        // The loop captures after frames k-2 and k-1 unless that frame ended the episode.
+        for (t, index) in [(frameSkip - 2, 1), (frameSkip - 1, 0)] where t < taken && !(ended && t == taken - 1) {
+            guard let observation = result.observations[t] else {
+                throw EnvironmentError.invalidState(id: id, reason: "the environment kept no observation after repeated step \(t)")
+            }
+            try capture(observation, into: index)
+        }
+        return Step(observation: pooledObservation(), reward: total, terminated: result.terminated, truncated: result.truncated,
+                    info: result.info)
     }
 
     /// `info["lives"]`; throws when life-loss termination needs it and it is missing.
