@@ -43,6 +43,10 @@ void *srl_allocate(size_t bytes);
 /// Returns memory from srl_allocate; `bytes` must be the size it was allocated with.
 void srl_deallocate(void *pointer, size_t bytes);
 
+/// Tells glibc's malloc to keep freed memory for reuse instead of returning it to the
+/// kernel (large mmap threshold, no trimming, 64 MB top pad). Returns 1 when applied.
+int srl_retain_freed_memory(void);
+
 /// Thread-local pointer to the gradient tape being recorded on this thread.
 void *srl_current_tape(void);
 void srl_set_current_tape(void *tape);
