@@ -171,21 +171,7 @@ public final class GymnasiumEnvironment: Environment, RepeatedStepping {
     }
 
     public func step(_ action: Action) throws -> Step {
-        switch episodeState {
-        case .needsReset: throw EnvironmentError.stepBeforeReset(id: id)
-        case .ended: throw EnvironmentError.stepAfterDone(id: id)
-        case .running: break
-        }
-        if let reason = actionSpace.violation(of: action) { throw EnvironmentError.invalidAction(id: id, reason: reason) }
-        let status = try worker.request(2, payloadCount: actionByteCount) { Self.encode(action, into: $0) }
-        do {
-            try check(status, operation: "step")
-        } catch {
-            // The Python environment's state after an exception is unknown.
-            episodeState = .needsReset
-            throw error
-        }
-        var reader = ReplyReader(worker: worker, label: id)
+        var reader = try sendStep(action, opcode: 2)
         let reward = try reader.double()
         let terminated = try reader.byte() != 0
         let truncated = try reader.byte() != 0
@@ -199,26 +185,12 @@ public final class GymnasiumEnvironment: Environment, RepeatedStepping {
     /// The kept observations come through the socket.
     public func step(_ action: Action, repeating count: Int, keepingObservationsAt indices: Set<Int>) throws -> RepeatedSteps {
         precondition((1...64).contains(count), "step(_:repeating:): count must lie in 1...64, got \(count)")
-        switch episodeState {
-        case .needsReset: throw EnvironmentError.stepBeforeReset(id: id)
-        case .ended: throw EnvironmentError.stepAfterDone(id: id)
-        case .running: break
-        }
-        if let reason = actionSpace.violation(of: action) { throw EnvironmentError.invalidAction(id: id, reason: reason) }
         var mask: UInt64 = 0
         for index in indices where (0..<count).contains(index) { mask |= 1 << UInt64(index) }
-        let status = try worker.request(6, payloadCount: 12 + actionByteCount) { payload in
+        var reader = try sendStep(action, opcode: 6, header: 12) { payload in
             payload.storeBytes(of: UInt32(count).littleEndian, as: UInt32.self)
             payload.storeBytes(of: mask.littleEndian, toByteOffset: 4, as: UInt64.self)
-            Self.encode(action, into: payload + 12)
         }
-        do {
-            try check(status, operation: "step")
-        } catch {
-            episodeState = .needsReset
-            throw error
-        }
-        var reader = ReplyReader(worker: worker, label: id)
         let taken = Int(try reader.uint32())
         guard (1...count).contains(taken) else {
             throw GymBridgeError.protocolViolation(label: id, reason: "\(taken) repeated steps for a request of \(count)")
@@ -233,6 +205,30 @@ public final class GymnasiumEnvironment: Environment, RepeatedStepping {
         }
         if terminated || truncated { episodeState = .ended }
         return RepeatedSteps(rewards: rewards, terminated: terminated, truncated: truncated, info: info, observations: observations)
+    }
+
+    /// Checks the episode and the action, sends a step request (`header` bytes written by
+    /// `writeHeader`, then the action), and returns a reader over the reply.
+    private func sendStep(_ action: Action, opcode: UInt8, header: Int = 0,
+                          writeHeader: (UnsafeMutableRawPointer) -> Void = { _ in }) throws -> ReplyReader {
+        switch episodeState {
+        case .needsReset: throw EnvironmentError.stepBeforeReset(id: id)
+        case .ended: throw EnvironmentError.stepAfterDone(id: id)
+        case .running: break
+        }
+        if let reason = actionSpace.violation(of: action) { throw EnvironmentError.invalidAction(id: id, reason: reason) }
+        let status = try worker.request(opcode, payloadCount: header + actionByteCount) { payload in
+            writeHeader(payload)
+            Self.encode(action, into: payload + header)
+        }
+        do {
+            try check(status, operation: "step")
+        } catch {
+            // The Python environment's state after an exception is unknown.
+            episodeState = .needsReset
+            throw error
+        }
+        return ReplyReader(worker: worker, label: id)
     }
 
     private static func encode(_ action: Action, into payload: UnsafeMutableRawPointer) {

@@ -61,41 +61,34 @@ struct BenchGym: ParsableCommand {
             lines.append(line)
         }
         let reference = try pythonReference(interpreter: interpreter)
-        var line = JSONLine("gym_bridge")
-        line.add("env", env)
-        line.add("kind", "python")
-        line.add("sps_runs", reference, digits: 1)
-        line.add("sps_median", Measurement(runs: reference).median, digits: 1)
-        emit(line)
+        let referenceMedian = Measurement(runs: reference).median
+        /// A line of `kind` for the `rates` (steps per second) of its repetitions.
+        func line(_ kind: String, _ rates: [Double]) -> JSONLine {
+            var line = JSONLine("gym_bridge")
+            line.add("env", env)
+            line.add("kind", kind)
+            line.add("sps_runs", rates, digits: 1)
+            line.add("sps_median", Measurement(runs: rates).median, digits: 1)
+            if kind != "python" { line.add("ratio_to_python", Measurement(runs: rates).median / referenceMedian) }
+            return line
+        }
+        emit(line("python", reference))
 
-        var single: [Double] = []
-        for repetition in 0..<repetitions {
+        let single = try (0..<repetitions).map { repetition in
             let environment = try GymnasiumEnvironment(id: env, python: interpreter)
             defer { environment.close() }
-            single.append(try Self.timeSingle(environment, steps: steps, seed: UInt64(repetition)))
+            return try Self.timeSingle(environment, steps: steps, seed: UInt64(repetition))
         }
-        line = JSONLine("gym_bridge")
-        line.add("env", env)
-        line.add("kind", "bridge")
-        line.add("sps_runs", single, digits: 1)
-        line.add("sps_median", Measurement(runs: single).median, digits: 1)
-        line.add("ratio_to_python", Measurement(runs: single).median / Measurement(runs: reference).median)
-        emit(line)
+        emit(line("bridge", single))
 
-        let shared = try Self.onOwnThread { [env, steps] in
+        let shared = try Self.onOwnThread { [env, steps, repetitions] in
             try (0..<repetitions).map { repetition in
                 let environment = try GymnasiumEnvironment(id: env, python: interpreter, sharesCallerCore: true)
                 defer { environment.close() }
                 return try Self.timeSingle(environment, steps: steps, seed: UInt64(repetition))
             }
         }
-        line = JSONLine("gym_bridge")
-        line.add("env", env)
-        line.add("kind", "bridge_shared_core")
-        line.add("sps_runs", shared, digits: 1)
-        line.add("sps_median", Measurement(runs: shared).median, digits: 1)
-        line.add("ratio_to_python", Measurement(runs: shared).median / Measurement(runs: reference).median)
-        emit(line)
+        emit(line("bridge_shared_core", shared))
 
         for count in try workerCounts() {
             var rates: [Double] = []
@@ -106,15 +99,10 @@ struct BenchGym: ParsableCommand {
                 defer { vector.close() }
                 rates.append(try Self.timeVector(vector, steps: steps, seed: UInt64(repetition)))
             }
-            line = JSONLine("gym_bridge")
-            line.add("env", env)
-            line.add("kind", "bridge_vector")
-            line.add("workers", count)
-            line.add("sps_runs", rates, digits: 1)
-            line.add("sps_median", Measurement(runs: rates).median, digits: 1)
-            line.add("speedup_over_one_worker", Measurement(runs: rates).median / Measurement(runs: single).median)
-            line.add("ratio_to_python", Measurement(runs: rates).median / Measurement(runs: reference).median)
-            emit(line)
+            var vectorLine = line("bridge_vector", rates)
+            vectorLine.add("workers", count)
+            vectorLine.add("speedup_over_one_worker", Measurement(runs: rates).median / Measurement(runs: single).median)
+            emit(vectorLine)
         }
         if let output {
             if !FileManager.default.fileExists(atPath: output), !FileManager.default.createFile(atPath: output, contents: nil) {
