@@ -3,8 +3,7 @@
 # PythonWorker as `python3 -c <this file> ID KWARGS_JSON RENDER_MODE FLAGS_JSON`.
 #
 # Wire format (little-endian). A request is u32 length (of what follows), u8 opcode, i16
-# core to move to first (-1: stay; SwiftRL keeps its worker on the caller's core) and a
-# payload; a reply is u32 length, u8 status (0 ok, 1 error) and a payload. An error
+# core to pin this process to first (-1: stay; set once with share_core) and a payload; a reply is u32 length, u8 status (0 ok, 1 error) and a payload. An error
 # payload is UTF-8 JSON {"kind", "message", "traceback", ...}.
 #   hello (sent once, unasked): JSON metadata of the spaces and the spec.
 #   1 reset:  u8 has_seed, u64 seed           -> observation bytes, info
@@ -12,11 +11,11 @@
 #             u8 truncated, observation bytes, info
 #   3 render:                                 -> u32 height, u32 width, RGB bytes
 #   4 close:                                  -> (empty), then exit
+#   5 shared memory: u64 size                 -> (empty); from then on Box observations
+#             are written to the shared-memory file on descriptor 4 and left out of replies
 #   6 repeat: u32 count, u64 mask, action -> u32 steps taken, f64 reward of each, u8
 #             terminated, u8 truncated (of the last), info (of the last), then the observation
 #             after each step taken whose bit is set in the mask, always in the reply
-#   5 shared memory: u64 size                 -> (empty); from then on Box observations
-#             are written to the shared-memory file on descriptor 4 and left out of replies
 # info: u16 count, then per entry u8 key length, key and u8 type (0 int64, 1 float64,
 # 2 bool), then the entries' values, 8 bytes each. Entries that are not numeric scalars are
 # left out.
@@ -68,20 +67,34 @@ def main():
         import gymnasium as gym
     except ImportError:
         fail_at_start("missing_module", "gymnasium is not installed", module="gymnasium", install="pip install gymnasium")
-    if env_id.startswith("ALE/") or "NoFrameskip" in env_id or flags.get("ale"):
-        try:
-            import ale_py
+    missing_ale = "ale-py is not installed (needed for Atari ids)"
 
-            gym.register_envs(ale_py)
+    def register_ale():
+        import ale_py
+
+        gym.register_envs(ale_py)
+
+    # ALE/ and NoFrameskip ids need ale-py for sure; other ids (Pong-v4) only turn out to be
+    # Atari when Gymnasium does not know them without it.
+    if env_id.startswith("ALE/") or "NoFrameskip" in env_id:
+        try:
+            register_ale()
         except ImportError:
-            fail_at_start("missing_module", "ale-py is not installed (needed for Atari ids)", module="ale_py",
-                          install="pip install ale-py")
+            fail_at_start("missing_module", missing_ale, module="ale_py", install="pip install ale-py")
+    if render_mode:
+        kwargs["render_mode"] = render_mode
+    unknown = (gym.error.NameNotFound, gym.error.NamespaceNotFound, gym.error.VersionNotFound,
+               gym.error.DeprecatedEnv, gym.error.UnregisteredEnv)
     try:
-        if render_mode:
-            kwargs["render_mode"] = render_mode
-        env = gym.make(env_id, **kwargs)
-    except (gym.error.NameNotFound, gym.error.NamespaceNotFound, gym.error.VersionNotFound,
-            gym.error.DeprecatedEnv, gym.error.UnregisteredEnv) as error:
+        try:
+            env = gym.make(env_id, **kwargs)
+        except unknown as first:
+            try:
+                register_ale()
+            except ImportError:
+                raise first from None
+            env = gym.make(env_id, **kwargs)
+    except unknown as error:
         import difflib
 
         names = list(gym.envs.registry.keys())
@@ -114,8 +127,7 @@ def main():
                     return float(values[0]) if np.isfinite(values[0]) else ("inf" if values[0] > 0 else "-inf")
                 return [float(v) if np.isfinite(v) else ("inf" if v > 0 else "-inf") for v in values]
 
-            return {"kind": "box", "shape": list(space.shape), "dtype": dtype, "source_dtype": str(space.dtype),
-                    "low": bound(low), "high": bound(high)}
+            return {"kind": "box", "shape": list(space.shape), "dtype": dtype, "low": bound(low), "high": bound(high)}
         raise TypeError("%s space %s" % (role, space))
 
     try:

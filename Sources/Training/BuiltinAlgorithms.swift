@@ -75,7 +75,7 @@ enum BuiltinAlgorithms {
             // Not PongNoFrameskip-v4: the Pong preprocessing skips no frames itself, so there each
             // step would be a single frame and a game tens of thousands of steps.
             AlgorithmPreset(name: "pong", summary: "Karpathy's Pong from Pixels with a CNN policy: frame differences, RMSprop, 10 games per update",
-                            config: REINFORCEConfig.pong, tunedFor: ["ALE/Pong-v5", "Pong-v4", "PongDeterministic-v4"], iterations: 1_000,
+                            config: REINFORCEConfig.pong, tunedFor: ["ALE/Pong-v5", "Pong-v4", "Pong-v0"], iterations: 1_000,
                             envOptions: ["atari_preprocessing": "pong"]),
         ]
     }

@@ -44,6 +44,11 @@ final class GymBridgeFailureTests: XCTestCase {
 
     func testUnknownIDSuggestsGymnasiumsNearestIDs() throws {
         try GymTestSupport.requireGymnasium()
+        // Without ale-py an unknown id is still an unknown id, not a missing ale-py.
+        let noAle = try GymTestSupport.interpreter(hiding: "ale_py")
+        XCTAssertThrowsError(try GymnasiumEnvironment(id: "NoSuchEnvironment-v0", python: noAle)) { error in
+            guard case GymBridgeError.unknownID? = error as? GymBridgeError else { return XCTFail("\(error)") }
+        }
         XCTAssertThrowsError(try GymnasiumEnvironment(id: "CartPoleX-v1")) { error in
             guard case let GymBridgeError.unknownID(id, _, suggestions)? = error as? GymBridgeError else { return XCTFail("\(error)") }
             XCTAssertEqual(id, "CartPoleX-v1")

@@ -127,6 +127,16 @@ final class GymnasiumEnvironmentTests: XCTestCase {
                        "([\(pythonRewards)], [\(lives.map(String.init).joined(separator: ", "))])")
     }
 
+    /// Legacy Atari ids (Pong-v4, Pong-v0) are registered by ale-py, which the
+    /// worker loads when Gymnasium does not know the id without it.
+    func testLegacyAtariIDsLoadAlePy() throws {
+        try GymTestSupport.requireGymnasium(ale: true)
+        let env = try GymnasiumEnvironment(id: "Pong-v4")
+        defer { env.close() }
+        XCTAssertEqual(env.observationSpace.shape, [210, 160, 3])
+        XCTAssertEqual(env.actionSpace, .discrete(6))
+    }
+
     func testRenderGivesTheScreenAndSeedsRepeatEpisodes() throws {
         try GymTestSupport.requireGymnasium(ale: true)
         let env = try GymnasiumEnvironment(id: "ALE/Pong-v5", renderMode: .rgbArray)
