@@ -58,10 +58,23 @@ public final class EpisodeStatisticsBuffer: Observer {
         self.bufferSize = bufferSize
     }
 
+    /// An episode that ends with `info["game_return"]` (``RecordGameStatistics``) counts with
+    /// the whole game's raw score and length; one that ends with `info["life_lost"]`
+    /// (``EpisodicLife``: a life, the game goes on) does not count: as SB3's `Monitor` logs.
     public func observe(_ transition: Transition) {
         let copy = transition.environmentIndex
-        let total = runningReturn[copy, default: 0] + transition.reward
-        let length = runningLength[copy, default: 0] + 1
+        var total = runningReturn[copy, default: 0] + transition.reward
+        var length = runningLength[copy, default: 0] + 1
+        if transition.isLast, case .bool(true)? = transition.info["life_lost"] {
+            runningReturn[copy] = nil
+            runningLength[copy] = nil
+            return
+        }
+        if transition.isLast, case let .double(score)? = transition.info["game_return"],
+           case let .int(steps)? = transition.info["game_length"] {
+            total = score
+            length = steps
+        }
         if transition.isLast {
             runningReturn[copy] = nil
             runningLength[copy] = nil

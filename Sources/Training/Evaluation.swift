@@ -45,7 +45,8 @@ public enum Evaluation {
         let statistics = EpisodeStatisticsBuffer(bufferSize: episodes)
         let bounded = TimeLimit(environment, maxEpisodeSteps: maxEpisodeSteps)
         let driver = Driver(environment: bounded, policy: policy, observers: [statistics], seed: seed)
-        try driver.run(episodes: episodes)
+        // Episodes that are lives of a game (EpisodicLife) count once the game ends.
+        while statistics.finishedCount < episodes { try driver.run(episodes: 1) }
         return EvaluationResult(returns: statistics.returns, lengths: statistics.lengths)
     }
 
@@ -59,7 +60,8 @@ public enum Evaluation {
         let statistics = EpisodeStatisticsBuffer(bufferSize: 1)
         let bounded = TimeLimit(environment, maxEpisodeSteps: maxFrames)
         let driver = Driver(environment: bounded, policy: policy, observers: [recorder, statistics], seed: seed)
-        try driver.run(episodes: 1)
+        // A whole game when episodes are its lives (EpisodicLife); the GIF keeps its first maxFrames frames.
+        while statistics.finishedCount < 1 { try driver.run(episodes: 1) }
         do {
             try recorder.write(to: url)
         } catch let error as EnvironmentError {

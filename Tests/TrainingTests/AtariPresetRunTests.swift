@@ -45,6 +45,18 @@ private final class RawScreenGame: Environment {
 /// ALE id's factory wraps its raw game with ``AtariPipeline``), and building agents there
 /// that learn for a few steps.
 final class AtariPresetRunTests: XCTestCase {
+    /// Evaluation counts whole games, not the lives the pipeline cuts them into: two
+    /// 20-frame games of +1 every fifth frame (the NOOP that continues after the lost life
+    /// included) score 4 each.
+    func testEvaluationPlaysWholeGamesThroughLostLives() throws {
+        let options = EnvironmentOptions(id: "ALE/Fake-v5", values: ["terminal_on_life_loss": "true", "clip_reward": "true"])
+        let env = try AtariPipeline(options: options).wrap(RawScreenGame(id: "ALE/Fake-v5", gameLength: 20))
+        let policy = ScriptedPolicy(actionSpace: env.actionSpace) { _, _ in .discrete(3) }
+        let result = try Evaluation.evaluate(policy: policy, environment: env, episodes: 2, seed: 0)
+        XCTAssertEqual(result.returns, [4, 4])
+        XCTAssertEqual(result.meanLength, 20)
+    }
+
     private let algorithms = AlgorithmRegistry.shared
     private let sb3Atari = ["atari_preprocessing": "standard", "frame_stack": "4", "terminal_on_life_loss": "true",
                             "clip_reward": "true", "fire_reset": "true"]

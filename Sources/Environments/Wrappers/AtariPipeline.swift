@@ -20,7 +20,9 @@
 ///   from Pixels", `[80, 80, 1]` float frames.
 ///
 /// The wrappers go on in this order, innermost first: the mode's preprocessing,
-/// ``EpisodicLife``, ``FireReset``, ``FrameDifference``, reward sign clipping, ``FrameStack``:
+/// ``RecordGameStatistics`` (with `terminal_on_life_loss` or `clip_reward`, so that metrics
+/// report whole games' scores), ``EpisodicLife``, ``FireReset``, ``FrameDifference``, reward
+/// sign clipping, ``FrameStack``:
 /// the order of SB3's `AtariWrapper` (no-ops and frame skip, episodic life, fire reset,
 /// warp, clip) with its frame stack outside.
 ///
@@ -149,6 +151,8 @@ public struct AtariPipeline: Sendable, Equatable {
         case .pong:
             env = PongPreprocessing(env)
         }
+        // Episodes cut into lives or rewards clipped: keep the game's own score for the metrics.
+        if terminalOnLifeLoss || clipReward { env = RecordGameStatistics(env) }
         if terminalOnLifeLoss { env = EpisodicLife(env) }
         if fireReset { env = FireReset(env) }
         if preprocessing == .pong && frameDifference { env = FrameDifference(env) }

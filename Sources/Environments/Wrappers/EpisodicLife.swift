@@ -58,7 +58,11 @@ public final class EpisodicLife: EnvironmentWrapper {
         let current = try reportedLives(result.info)
         // 0 lives is the game over the wrapped environment reports itself.
         lostLife = !result.isDone && current > 0 && current < lives
-        if lostLife { result.terminated = true }
+        if lostLife {
+            result.terminated = true
+            // Tells episode metrics that this episode is a life, not a game (RecordGameStatistics).
+            result.info["life_lost"] = .bool(true)
+        }
         lives = current
         return result
     }
