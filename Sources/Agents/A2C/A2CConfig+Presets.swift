@@ -20,12 +20,7 @@ extension A2CConfig {
         config.rmspropEpsilon = 1e-5
         config.rmspropEpsilonInsideSquareRoot = true
         config.rmspropInitialSquareAverage = 1
-        config.convLayerParams = QNetworkConfig.natureCNN.convLayerParams
-        config.policyLayers = [512]
-        config.valueLayers = [512]
-        config.activation = .relu
-        config.shareTrunk = true
-        config.inputLayout = .channelsFirst
+        config.useNatureCNNTrunk()
         config.stepsPerIteration = 10_000
         return config
     }

@@ -4,18 +4,18 @@ import Networks
 /// (flat, under SB3's names, so published settings carry over key for key), gathered into
 /// the ``ActorCriticCore/NetworkSettings`` the core builds from.
 public protocol ActorCriticNetworkOptions {
-    var policyLayers: [Int] { get }
-    var valueLayers: [Int] { get }
-    var activation: Activation { get }
+    var policyLayers: [Int] { get set }
+    var valueLayers: [Int] { get set }
+    var activation: Activation { get set }
     var orthogonalInit: Bool { get }
     var logStdInit: Double { get }
     var normalizeObservation: Bool { get }
     var normalizeReward: Bool { get }
     var useSde: Bool { get }
     var sdeSampleFreq: Int { get }
-    var convLayerParams: [QNetworkConfig.ConvLayer] { get }
-    var shareTrunk: Bool { get }
-    var inputLayout: QNetworkConfig.InputLayout { get }
+    var convLayerParams: [QNetworkConfig.ConvLayer] { get set }
+    var shareTrunk: Bool { get set }
+    var inputLayout: QNetworkConfig.InputLayout { get set }
 }
 
 extension ActorCriticNetworkOptions {
@@ -25,6 +25,20 @@ extension ActorCriticNetworkOptions {
               logStdInit: Float(logStdInit), normalizeObservation: normalizeObservation, normalizeReward: normalizeReward,
               useSde: useSde, sdeSampleFreq: sdeSampleFreq, convLayerParams: convLayerParams, shareTrunk: shareTrunk,
               inputLayout: inputLayout)
+    }
+}
+
+extension ActorCriticNetworkOptions {
+    /// The Nature CNN (Mnih et al. 2015) as one trunk shared by a 512-unit ReLU policy head
+    /// and value head, reading `[4, 84, 84]` frame stacks: SB3's `CnnPolicy`, which RL Zoo's
+    /// Atari settings use.
+    public mutating func useNatureCNNTrunk() {
+        convLayerParams = QNetworkConfig.natureCNN.convLayerParams
+        policyLayers = [512]
+        valueLayers = [512]
+        activation = .relu
+        shareTrunk = true
+        inputLayout = .channelsFirst
     }
 }
 

@@ -108,12 +108,7 @@ extension PPOConfig {
         config.clipRange = .linear(from: 0.1, to: 0, steps: 10_000_000)
         config.vfCoef = 0.5
         config.entCoef = 0.01
-        config.convLayerParams = QNetworkConfig.natureCNN.convLayerParams
-        config.policyLayers = [512]
-        config.valueLayers = [512]
-        config.activation = .relu
-        config.shareTrunk = true
-        config.inputLayout = .channelsFirst
+        config.useNatureCNNTrunk()
         config.stepsPerIteration = 10_240
         return config
     }
