@@ -234,7 +234,7 @@ public final class DQNAgent: Agent {
                                     onlineDropout: onlineNetwork.dropoutLayers.map(\.generator),
                                     targetDropout: targetNetwork.dropoutLayers.map(\.generator), config: config),
                               forKey: "dqn")
-        if config.saveReplayBuffer && !policyOnly { checkpoint.attachments["replay"] = try replayBuffer.safeTensorsFile() }
+        try checkpoint.attachReplayBuffer(replayBuffer, if: config.saveReplayBuffer)
         return checkpoint
     }
 
@@ -245,10 +245,7 @@ public final class DQNAgent: Agent {
         }
         try checkpoint.load([("online.", onlineNetwork), ("target.", targetNetwork)], optimizer: optimizer,
                             optimizerPrefix: "optimizer.")
-        if config.saveReplayBuffer && !checkpoint.isPolicyOnly {
-            guard let file = checkpoint.attachments["replay"] else { throw AgentCheckpointError.missing("replay buffer attachment") }
-            try replayBuffer.restore(from: file)
-        }
+        try checkpoint.restoreReplayBuffer(replayBuffer, if: config.saveReplayBuffer)
         try driver.restore(state.driver)
         sampleGenerator = state.sampleGenerator
         for (layer, generator) in zip(onlineNetwork.dropoutLayers, state.onlineDropout) { layer.generator = generator }

@@ -151,3 +151,22 @@ extension ReplayBuffer {
         return scalars
     }
 }
+
+extension AgentCheckpoint {
+    /// The name of the replay buffer's attachment in off-policy agents' checkpoints.
+    static let replayAttachment = "replay"
+
+    /// Attaches `buffer`'s contents (``ReplayBuffer/safeTensorsFile()``) when `save` holds
+    /// and the checkpoint is a full one: the `saveReplayBuffer` switch of DQN and SAC.
+    mutating func attachReplayBuffer(_ buffer: ReplayBuffer, if save: Bool) throws {
+        if save && !isPolicyOnly { attachments[Self.replayAttachment] = try buffer.safeTensorsFile() }
+    }
+
+    /// Refills `buffer` from the attachment ``attachReplayBuffer(_:if:)`` wrote; throws when a
+    /// full checkpoint of an agent that saves its buffer lacks it.
+    func restoreReplayBuffer(_ buffer: ReplayBuffer, if saved: Bool) throws {
+        guard saved && !isPolicyOnly else { return }
+        guard let file = attachments[Self.replayAttachment] else { throw AgentCheckpointError.missing("replay buffer attachment") }
+        try buffer.restore(from: file)
+    }
+}

@@ -297,7 +297,7 @@ public final class SACAgent: Agent {
         if let optimizer = entropyCoefficientOptimizer { checkpoint.append(optimizer, prefix: "ent_coef_optimizer.") }
         try checkpoint.encode(State(iterations: iterations, gradientUpdates: gradientUpdates, driver: driver.snapshot,
                                     trainingGenerator: trainingGenerator, config: config), forKey: "sac")
-        if config.saveReplayBuffer && !policyOnly { checkpoint.attachments["replay"] = try replayBuffer.safeTensorsFile() }
+        try checkpoint.attachReplayBuffer(replayBuffer, if: config.saveReplayBuffer)
         return checkpoint
     }
 
@@ -317,10 +317,7 @@ public final class SACAgent: Agent {
             throw AgentCheckpointError.mismatch("'\(LogEntropyCoefficient.name)' has shape \(logAlpha.shape), expected [1]")
         }
         logEntropyCoefficient.value.update { $0[0] = logAlpha.scalars[0] }
-        if config.saveReplayBuffer && !checkpoint.isPolicyOnly {
-            guard let file = checkpoint.attachments["replay"] else { throw AgentCheckpointError.missing("replay buffer attachment") }
-            try replayBuffer.restore(from: file)
-        }
+        try checkpoint.restoreReplayBuffer(replayBuffer, if: config.saveReplayBuffer)
         try driver.restore(state.driver)
         trainingGenerator = state.trainingGenerator
         iterations = state.iterations
