@@ -12,21 +12,6 @@ final class AtariThroughBridgeTests: XCTestCase {
         return registry
     }
 
-    /// Runs `script` (which writes the frames it wants compared to argv[1]) and returns them.
-    private func pythonFrames(_ script: String) throws -> Data {
-        let file = try GymTestSupport.temporaryDirectory().appendingPathComponent("frames.bin")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [GymTestSupport.python, "-c", script, file.path]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, String(decoding: message, as: UTF8.self))
-        return try Data(contentsOf: file)
-    }
-
     /// Our AtariPreprocessing (ALE grayscale from the RGB screen, max-pool, INTER_AREA 84x84)
     /// equals gymnasium.wrappers.AtariPreprocessing on the same raw frames, within one grey
     /// level, through frame skips, lost lives and a game over.
@@ -37,7 +22,7 @@ final class AtariThroughBridgeTests: XCTestCase {
         }
         let steps = 400
         let actions = (0..<steps).map { ($0 * 5 + $0 / 7) % 4 }
-        let expected = try pythonFrames("""
+        let expected = try GymTestSupport.runPython("""
             import sys
             import ale_py, gymnasium as gym, numpy as np
             from gymnasium.wrappers import AtariPreprocessing
@@ -53,7 +38,7 @@ final class AtariThroughBridgeTests: XCTestCase {
                     observation, _ = env.reset()
                     frames.append(observation.tobytes())
             open(sys.argv[1], "wb").write(b"".join(frames))
-            """)
+            """).output
         let env = try registry().make("BreakoutNoFrameskip-v4", options: ["atari_preprocessing": "standard", "noop_max": "0"])
         defer { env.close() }
         XCTAssertEqual(env.observationSpace, .box(low: 0, high: 255, shape: [84, 84], scalarType: .uint8))

@@ -35,6 +35,29 @@ enum GymTestSupport {
         }
     }
 
+    /// Runs `script` with `python`, giving it a file path as `sys.argv[1]`; returns what the
+    /// script wrote to that file and what it printed. Fails the calling test when it exits
+    /// with an error, showing its stderr.
+    static func runPython(_ script: String, file: StaticString = #filePath, line: UInt = #line) throws -> (output: Data, printed: String) {
+        let directory = try temporaryDirectory()
+        let path = directory.appendingPathComponent("output.bin")
+        let errorsPath = directory.appendingPathComponent("stderr.txt")
+        FileManager.default.createFile(atPath: errorsPath.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, "-c", script, path.path]
+        let printed = Pipe()
+        process.standardOutput = printed
+        // A file, not a second pipe: reading one pipe to its end while the other fills would block the script.
+        process.standardError = try FileHandle(forWritingTo: errorsPath)
+        try process.run()
+        let stdout = printed.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let stderr = (try? Data(contentsOf: errorsPath)) ?? Data()
+        XCTAssertEqual(process.terminationStatus, 0, String(decoding: stderr, as: UTF8.self), file: file, line: line)
+        return (try Data(contentsOf: path), String(decoding: stdout, as: UTF8.self))
+    }
+
     /// A fresh temporary directory.
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("swiftrl-gym-tests-\(UUID().uuidString)")

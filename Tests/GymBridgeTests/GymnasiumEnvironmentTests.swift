@@ -72,8 +72,6 @@ final class GymnasiumEnvironmentTests: XCTestCase {
         try GymTestSupport.requireGymnasium(ale: true)
         let steps = 120
         let actions = (0..<steps).map { ($0 * 7 + $0 / 5) % 4 }
-        let directory = try GymTestSupport.temporaryDirectory()
-        let framesFile = directory.appendingPathComponent("frames.bin")
         let script = """
             import sys
             import ale_py, gymnasium as gym, numpy as np
@@ -90,16 +88,7 @@ final class GymnasiumEnvironmentTests: XCTestCase {
             open(sys.argv[1], "wb").write(b"".join(frames))
             print(repr((rewards, lives)))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [GymTestSupport.python, "-c", script, framesFile.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
-        let expected = try Data(contentsOf: framesFile)
+        let (expected, printed) = try GymTestSupport.runPython(script)
 
         let env = try GymnasiumEnvironment(id: "ALE/Breakout-v5")
         defer { env.close() }
