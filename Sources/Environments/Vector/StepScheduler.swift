@@ -78,14 +78,16 @@ public struct StepScheduler: Sendable {
         }
     }
 
-    /// Cores online.
-    public static var activeCores: Int {
+    /// Cores online, read once: glibc's `sysconf` opens and parses
+    /// `/sys/devices/system/cpu/online` on every call, which cost a quarter of a PPO run
+    /// on CartPole when it was asked on every step.
+    public static let activeCores: Int = {
         #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else
         return 2
         #endif
-    }
+    }()
 }
 
 /// The work closure of a parallel batch. Unchecked-Sendable because each thread runs it on
