@@ -43,8 +43,10 @@ public final class EnvironmentSteps: Metric {
 /// average.
 public final class EpisodeStatisticsBuffer: Observer {
     public let bufferSize: Int
-    private var runningReturn: [Int: Double] = [:]
-    private var runningLength: [Int: Int] = [:]
+    /// Per copy, indexed by `environmentIndex` (grown on demand): a dictionary's hashing was
+    /// a visible part of stepping CartPole.
+    private var runningReturn: [Double] = []
+    private var runningLength: [Int] = []
     /// The last finished episodes' returns and lengths, oldest first.
     public private(set) var returns: [Double] = []
     public private(set) var lengths: [Int] = []
@@ -63,33 +65,32 @@ public final class EpisodeStatisticsBuffer: Observer {
     /// (``EpisodicLife``: a life, the game goes on) does not count: as SB3's `Monitor` logs.
     public func observe(_ transition: Transition) {
         let copy = transition.environmentIndex
-        var total = runningReturn[copy, default: 0] + transition.reward
-        var length = runningLength[copy, default: 0] + 1
-        if transition.isLast, case .bool(true)? = transition.info["life_lost"] {
-            runningReturn[copy] = nil
-            runningLength[copy] = nil
+        if copy >= runningReturn.count {
+            runningReturn += Array(repeating: 0, count: copy + 1 - runningReturn.count)
+            runningLength += Array(repeating: 0, count: copy + 1 - runningLength.count)
+        }
+        var total = runningReturn[copy] + transition.reward
+        var length = runningLength[copy] + 1
+        guard transition.isLast else {
+            runningReturn[copy] = total
+            runningLength[copy] = length
             return
         }
-        if transition.isLast, case let .double(score)? = transition.info["game_return"],
-           case let .int(steps)? = transition.info["game_length"] {
+        runningReturn[copy] = 0
+        runningLength[copy] = 0
+        if case .bool(true)? = transition.info["life_lost"] { return }
+        if case let .double(score)? = transition.info["game_return"], case let .int(steps)? = transition.info["game_length"] {
             total = score
             length = steps
         }
-        if transition.isLast {
-            runningReturn[copy] = nil
-            runningLength[copy] = nil
-            returns.append(total)
-            lengths.append(length)
-            if returns.count > bufferSize {
-                returns.removeFirst()
-                lengths.removeFirst()
-            }
-            finishedCount += 1
-            onEpisodeEnd?(total, length)
-        } else {
-            runningReturn[copy] = total
-            runningLength[copy] = length
+        returns.append(total)
+        lengths.append(length)
+        if returns.count > bufferSize {
+            returns.removeFirst()
+            lengths.removeFirst()
         }
+        finishedCount += 1
+        onEpisodeEnd?(total, length)
     }
 
     public func reset() {
