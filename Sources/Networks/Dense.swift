@@ -31,7 +31,11 @@ public final class Dense: Layer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         precondition(input.shape.last == inputSize, "Dense: input shape \(input.shape) does not end in \(inputSize)")
-        return activation(linear(input, weight: weight.value, bias: bias?.value))
+        switch activation {
+        case .relu: return linear(input, weight: weight.value, bias: bias?.value, activation: .relu)
+        case .tanh: return linear(input, weight: weight.value, bias: bias?.value, activation: .tanh)
+        default: return activation(linear(input, weight: weight.value, bias: bias?.value))
+        }
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] {

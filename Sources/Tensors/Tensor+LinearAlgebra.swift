@@ -65,9 +65,17 @@ extension Tensor {
     }
 }
 
-/// The affine map `x · weight + bias` over the last axis of `x`, as one tape entry: the
-/// workhorse of dense layers. `weight` is [inputSize, outputSize]; `bias` is [outputSize].
-public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+/// An activation ``linear(_:weight:bias:activation:)`` applies to its output within the
+/// same tape entry.
+public enum LinearActivation: Sendable {
+    case relu, tanh
+}
+
+/// The affine map `x · weight + bias` over the last axis of `x`, followed by `activation`
+/// when given, as one tape entry: the workhorse of dense layers. `weight` is
+/// [inputSize, outputSize]; `bias` is [outputSize]. Fusing the activation saves a tensor
+/// and a tape entry per layer, which is a tenth of a small network's training step.
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: LinearActivation? = nil) -> Tensor {
     precondition(weight.rank == 2, "linear: weight must be [input, output], got \(weight.shape)")
     let k = weight.shape[0], n = weight.shape[1]
     precondition(x.shape.last == k, "linear: input \(x.shape) does not end in \(k) (weight \(weight.shape))")
@@ -81,11 +89,28 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     }
     CPU.gemm(transposeA: false, transposeB: false, m: rows, n: n, k: k, a: x.storage.pointer, lda: k,
              b: weight.storage.pointer, ldb: n, beta: bias == nil ? 0 : 1, c: po, ldc: n)
+    switch activation {
+    case .relu?: CPU.parallelFor(rows * n) { r in srl_relu(po + r.lowerBound, po + r.lowerBound, r.count) }
+    case .tanh?: CPU.parallelFor(rows * n) { r in srl_tanh(po + r.lowerBound, po + r.lowerBound, r.count) }
+    case nil: break
+    }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     guard let tape = GradientTape.recording(inputs) else { return out }
-    let xd = x.detached, wd = weight.detached
+    let xd = x.detached, wd = weight.detached, y = out
     let needX = tape.tracks(x), needW = tape.tracks(weight), needB = bias.map { tape.tracks($0) } ?? false
-    return tape.recordNary(out, inputs) { g in
+    return tape.recordNary(out, inputs) { upstream in
+        // The gradient before the activation, from the saved output.
+        let g: Tensor
+        if let activation {
+            g = Tensor(uninitializedShape: upstream.shape)
+            let pu = upstream.storage.pointer, py = y.storage.pointer, pg = g.storage.pointer
+            switch activation {
+            case .relu: CPU.parallelFor(g.count) { r in srl_relu_backward(pu + r.lowerBound, py + r.lowerBound, pg + r.lowerBound, r.count) }
+            case .tanh: CPU.parallelFor(g.count) { r in srl_tanh_backward(pu + r.lowerBound, py + r.lowerBound, pg + r.lowerBound, r.count) }
+            }
+        } else {
+            g = upstream
+        }
         var grads: [Tensor?] = [nil, nil, nil]
         if needX {
             let gx = Tensor(uninitializedShape: xd.shape)

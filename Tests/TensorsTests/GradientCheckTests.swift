@@ -131,6 +131,21 @@ final class GradientCheckTests: XCTestCase {
         checkGradients([x], "linear with constant weight") { linear($0[0], weight: w, bias: b) }
     }
 
+    func testLinearWithFusedActivation() {
+        var inputs = Inputs(seed: 21)
+        let x = inputs.uniform([5, 3]), w = inputs.uniform([3, 4]), b = inputs.uniform([4])
+        checkGradients([x, w, b], "linear + tanh") { linear($0[0], weight: $0[1], bias: $0[2], activation: .tanh) }
+        checkGradients([x, w], "linear + tanh without bias") { linear($0[0], weight: $0[1], bias: nil, activation: .tanh) }
+        checkGradients([w, b], "linear + tanh, constant input") { linear(x, weight: $0[0], bias: $0[1], activation: .tanh) }
+        // ReLU's kink: finite differences are only valid away from 0, which these draws are.
+        checkGradients([x, w, b], "linear + relu") { linear($0[0], weight: $0[1], bias: $0[2], activation: .relu) }
+        // The fused forward equals the unfused composition.
+        assertTensor(linear(x, weight: w, bias: b, activation: .tanh), shape: [5, 4],
+                     linear(x, weight: w, bias: b).tanh().scalars, tolerance: 0)
+        assertTensor(linear(x, weight: w, bias: b, activation: .relu), shape: [5, 4],
+                     linear(x, weight: w, bias: b).relu().scalars, tolerance: 0)
+    }
+
     func testLinearMatchesMatmulPlusBias() {
         var inputs = Inputs(seed: 9)
         let x = inputs.uniform([6, 3]), w = inputs.uniform([3, 4]), b = inputs.uniform([4])
