@@ -190,6 +190,14 @@ void srl_sgemm(int transA, int transB, long M, long N, long K, float alpha,
         SRL_FTZ_END
         return;
     }
+    // Narrow outputs (a policy's logits, a value): dot products or outer products instead
+    // of 16-lane blocks that would be mostly padding. B's columns fit the panel.
+    if (N <= 4 && M >= 16 && K >= 16 && (!transA || !transB) && (size_t)(N * K) <= panelFloats) {
+        if (transA) SRL_DISPATCH(gemm_narrow_at(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc))
+        else SRL_DISPATCH(gemm_narrow(M, N, K, alpha, A, lda, B, ldb, transB, beta, C, ldc, panel))
+        SRL_FTZ_END
+        return;
+    }
     SRL_DISPATCH(gemm(M, N, K, alpha, A, ars, acs, B, ldb, transB, beta, C, ldc, panel, tailC))
     SRL_FTZ_END
 }

@@ -205,6 +205,94 @@ static SRL_ATTR void SRL_FN(gemm)(long M, long N, long K, float alpha,
     }
 }
 
+// Sixteen vectors to one whose lane r is the sum of a[r]'s lanes: four rounds that each
+// pair vectors, put the first half of every lane group of both side by side and add the
+// second halves (groups of 16, 8, 4, 2 lanes), keeping the order of a.
+#define SRL_FOLD16_LO 0,1,2,3,4,5,6,7, 16,17,18,19,20,21,22,23
+#define SRL_FOLD16_HI 8,9,10,11,12,13,14,15, 24,25,26,27,28,29,30,31
+#define SRL_FOLD8_LO 0,1,2,3, 8,9,10,11, 16,17,18,19, 24,25,26,27
+#define SRL_FOLD8_HI 4,5,6,7, 12,13,14,15, 20,21,22,23, 28,29,30,31
+#define SRL_FOLD4_LO 0,1, 4,5, 8,9, 12,13, 16,17, 20,21, 24,25, 28,29
+#define SRL_FOLD4_HI 2,3, 6,7, 10,11, 14,15, 18,19, 22,23, 26,27, 30,31
+#define SRL_FOLD2_LO 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define SRL_FOLD2_HI 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+SRL_INLINE v16f SRL_FN(row_sums16)(const v16f *a) {
+    v16f s8[8], s4[4], s2[2];
+    for (int i = 0; i < 8; i++)
+        s8[i] = __builtin_shufflevector(a[2 * i], a[2 * i + 1], SRL_FOLD16_LO)
+              + __builtin_shufflevector(a[2 * i], a[2 * i + 1], SRL_FOLD16_HI);
+    for (int i = 0; i < 4; i++)
+        s4[i] = __builtin_shufflevector(s8[2 * i], s8[2 * i + 1], SRL_FOLD8_LO)
+              + __builtin_shufflevector(s8[2 * i], s8[2 * i + 1], SRL_FOLD8_HI);
+    for (int i = 0; i < 2; i++)
+        s2[i] = __builtin_shufflevector(s4[2 * i], s4[2 * i + 1], SRL_FOLD4_LO)
+              + __builtin_shufflevector(s4[2 * i], s4[2 * i + 1], SRL_FOLD4_HI);
+    return __builtin_shufflevector(s2[0], s2[1], SRL_FOLD2_LO) + __builtin_shufflevector(s2[0], s2[1], SRL_FOLD2_HI);
+}
+
+// C (M x N, N <= 4) = alpha * A * op(B) + beta * C for a narrow output (a policy or value
+// head): the register-blocked kernel would fill one or two of its 16 lanes. Each output is
+// a dot product of a row of A (contiguous) with a column of op(B), packed once into `bt`
+// (N x K); sixteen rows' partial sums are reduced together by row_sums16.
+static SRL_ATTR void SRL_FN(gemm_narrow)(long M, long N, long K, float alpha, const float *A, long lda,
+                                         const float *B, long ldb, int transB, float beta, float *C, long ldc,
+                                         float *bt) {
+    for (long j = 0; j < N; j++)
+        for (long k = 0; k < K; k++) bt[j * K + k] = transB ? B[j * ldb + k] : B[k * ldb + j];
+    const long kv = K / 16 * 16;
+    for (long i0 = 0; i0 < M; i0 += 16) {
+        const int rows = (int)(M - i0 < 16 ? M - i0 : 16);
+        for (long j = 0; j < N; j++) {
+            const float *b = bt + j * K;
+            v16f acc[16];
+            for (int r = 0; r < 16; r++) acc[r] = (v16f)0.0f;
+            for (int r = 0; r < rows; r++) {
+                const float *a = A + (i0 + r) * lda;
+                for (long k = 0; k < kv; k += 16) acc[r] += SRL_FN(load)(a + k) * SRL_FN(load)(b + k);
+            }
+            v16f sums = SRL_FN(row_sums16)(acc);
+            for (int r = 0; r < rows; r++) {
+                const float *a = A + (i0 + r) * lda;
+                float s = sums[r];
+                for (long k = kv; k < K; k++) s += a[k] * b[k];
+                float *c = C + (i0 + r) * ldc + j;
+                *c = alpha * s + (beta != 0.0f ? beta * *c : 0.0f);
+            }
+        }
+    }
+}
+
+// C (M x N, N <= 4) = alpha * Aᵀ * B + beta * C with A stored K x M: a narrow head's
+// weight gradient, xᵀ g. Sums of outer products of A's contiguous rows with B's rows,
+// 64 outputs (four vectors) by N at a time.
+static SRL_ATTR void SRL_FN(gemm_narrow_at)(long M, long N, long K, float alpha, const float *A, long lda,
+                                            const float *B, long ldb, float beta, float *C, long ldc) {
+    for (long i0 = 0; i0 < M; i0 += 64) {
+        const long width = M - i0 < 64 ? M - i0 : 64;
+        const int full = (int)(width / 16);
+        v16f acc[4][4];
+        for (int v = 0; v < 4; v++)
+            for (int j = 0; j < 4; j++) acc[v][j] = (v16f)0.0f;
+        float tail[4][16] = {{0}};
+        for (long k = 0; k < K; k++) {
+            const float *a = A + k * lda + i0;
+            const float *b = B + k * ldb;
+            for (int v = 0; v < full; v++) {
+                v16f av = SRL_FN(load)(a + 16 * v);
+                for (long j = 0; j < N; j++) acc[v][j] += av * (v16f)(b[j]);
+            }
+            for (long i = full * 16; i < width; i++)
+                for (long j = 0; j < N; j++) tail[j][i - full * 16] += a[i] * b[j];
+        }
+        for (long i = 0; i < width; i++)
+            for (long j = 0; j < N; j++) {
+                float s = i < full * 16 ? acc[i / 16][j][i % 16] : tail[j][i - full * 16];
+                float *c = C + (i0 + i) * ldc + j;
+                *c = alpha * s + (beta != 0.0f ? beta * *c : 0.0f);
+            }
+    }
+}
+
 SRL_INLINE float SRL_FN(sum16)(v16f v) {
     v8f h = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) + __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
     float s = 0.0f;

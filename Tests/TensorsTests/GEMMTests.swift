@@ -8,6 +8,8 @@ final class GEMMTests: XCTestCase {
     static let shapes: [(Int, Int, Int)] = [
         (1, 1, 1), (1, 64, 4), (64, 64, 64), (64, 2, 64), (7, 33, 5), (13, 17, 300),
         (2, 48, 9), (65, 31, 257), (9, 16, 1), (32, 512, 40), (100, 3, 7), (1, 300, 70), (1, 17, 33), (1, 2, 64),
+        // Narrow outputs (policy and value heads) on their dot- and outer-product kernels.
+        (128, 2, 64), (70, 4, 129), (16, 1, 16), (130, 1, 64), (64, 3, 256),
     ]
 
     func reference(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
