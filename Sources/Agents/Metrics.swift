@@ -45,8 +45,8 @@ public final class EpisodeStatisticsBuffer: Observer {
     public let bufferSize: Int
     /// Per copy, indexed by `environmentIndex` (grown on demand): a dictionary's hashing was
     /// a visible part of stepping CartPole.
-    private var runningReturn: [Double] = []
-    private var runningLength: [Int] = []
+    @exclusivity(unchecked) private var runningReturn: [Double] = []
+    @exclusivity(unchecked) private var runningLength: [Int] = []
     /// The last finished episodes' returns and lengths, oldest first.
     public private(set) var returns: [Double] = []
     public private(set) var lengths: [Int] = []
