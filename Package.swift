@@ -56,7 +56,7 @@ let package = Package(
         // Fixtures are read from the source tree by path; the generators are Python scripts.
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness"], exclude: ["Fixtures", "Generators"]),
         .testTarget(name: "GymBridgeTests", dependencies: ["GymBridge", "Environments", "Randomness"]),
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "Randomness"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "CKernels", "Randomness"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Randomness"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "Environments", "Networks", "Tensors", "Randomness"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Agents", "Environments", "Networks", "Tensors", "Randomness"]),

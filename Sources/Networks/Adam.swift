@@ -60,8 +60,16 @@ public final class Adam: Optimizer {
                     guard p.count > 0 else { return }
                     firstMoments[i].withUnsafeMutableBufferPointer { m in
                         secondMoments[i].withUnsafeMutableBufferPointer { v in
-                            srl_adam(p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, p.count,
-                                     stepSize, beta1, beta2, invSqrtBias2, epsilon)
+                            let (pp, pg, pm, pv) = (p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!)
+                            // About ten operations an element: a 256x256 layer is worth two cores.
+                            // Chunks of whole 16-element vectors, so every element takes the
+                            // same (vector or tail) path as on one thread: bit-identical results.
+                            let n = p.count
+                            CPU.parallelFor((n + 15) / 16, costPerItem: 128) { r in
+                                let lower = r.lowerBound * 16, upper = min(r.upperBound * 16, n)
+                                srl_adam(pp + lower, pg + lower, pm + lower, pv + lower, upper - lower,
+                                         stepSize, beta1, beta2, invSqrtBias2, epsilon)
+                            }
                         }
                     }
                 }

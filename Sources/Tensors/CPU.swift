@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -32,7 +31,11 @@ public enum CPU {
     }()
 
     /// Multiply-add count (M·N·K) from which our GEMM splits rows of C across threads.
-    nonisolated(unsafe) public static var gemmParallelThreshold: Int = 1 << 24
+    /// The helper team costs well under a microsecond per GEMM while it is awake: a
+    /// 128x64x64 product (0.5M multiply-adds, about 5 µs) ran 1.4x faster on two cores and
+    /// a 64x256x256 one 1.9x. At 64x64x64 the split made a whole training step slower (the
+    /// halves of C then travel between the cores' caches), so that size stays on one thread.
+    nonisolated(unsafe) public static var gemmParallelThreshold: Int = 1 << 19
 
     /// Work (in scalar operations) below which a kernel stays on the calling thread:
     /// waking another thread costs a few microseconds.
@@ -100,23 +103,13 @@ public enum CPU {
             return
         }
         let threads = min(threadCount, m / 16)
-        // Waking a Dispatch worker costs tens of microseconds on a loaded VM; below ~16M
-        // multiply-adds (about 70 µs on one core) the second thread does not pay for it.
         if threads < 2 || work < gemmParallelThreshold {
             srl_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
         }
-        // Each thread packs the panels of B it reads (transposing them when asked); that
-        // copy is K·N values against the thread's M·N·K/threads multiply-adds.
-        let a = UnsafeSendable(a), b = UnsafeSendable(b), c = UnsafeSendable(c)
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            let rows = chunk(t, of: threads, total: m)
-            guard !rows.isEmpty else { return }
-            // Rows of op(A) start at row offset in A, or column offset when A is transposed.
-            let aStart = transposeA ? a.value + rows.lowerBound : a.value + rows.lowerBound * lda
-            srl_sgemm(ta, tb, rows.count, n, k, alpha, aStart, lda, b.value, ldb, beta,
-                      c.value + rows.lowerBound * ldc, ldc)
-        }
+        // Rows of C split across the helper team (see srl_team_run), which stays awake
+        // between the GEMMs of a training step; each part packs the panels of B it reads.
+        srl_sgemm_team(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads)
     }
 
     /// Runs `body` over `0..<count` in contiguous chunks, on several threads when
@@ -134,15 +127,19 @@ public enum CPU {
     }
 
     /// The multi-threaded half of ``parallelFor(_:costPerItem:_:)``, kept out of line so the
-    /// inlined single-threaded path sees the loop closure as a plain call.
+    /// inlined single-threaded path sees the loop closure as a plain call. Runs on the
+    /// helper team (see `srl_team_run`), like the GEMMs.
     @usableFromInline
     static func parallelForAcrossThreads(_ count: Int, _ body: (Range<Int>) -> Void) {
         let threads = min(threadCount, count)
         withoutActuallyEscaping(body) { body in
-            let box = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                let range = chunk(t, of: threads, total: count)
-                if !range.isEmpty { box.value(range) }
+            var job = TeamJob(count: count, body: body)
+            withUnsafeMutablePointer(to: &job) { pointer in
+                srl_team_run({ context, part, parts in
+                    let job = context!.assumingMemoryBound(to: TeamJob.self)
+                    let range = CPU.chunk(part, of: parts, total: job.pointee.count)
+                    if !range.isEmpty { job.pointee.body(range) }
+                }, pointer, threads)
             }
         }
     }
@@ -165,9 +162,8 @@ public enum GEMMRoute: Sendable {
     case ownKernels
 }
 
-/// Carries a non-Sendable value into a concurrent loop whose iterations touch disjoint memory.
-@usableFromInline
-struct UnsafeSendable<T>: @unchecked Sendable {
-    @usableFromInline let value: T
-    @usableFromInline init(_ value: T) { self.value = value }
+/// A loop handed to the helper team: each part runs `body` on its chunk of `0..<count`.
+struct TeamJob {
+    let count: Int
+    let body: (Range<Int>) -> Void
 }

@@ -1,3 +1,6 @@
+import CKernels
+import Dispatch
+import Synchronization
 import XCTest
 import Randomness
 import Tensors
@@ -146,6 +149,54 @@ final class GEMMTests: XCTestCase {
         XCTAssertTrue(single.isApproximatelyEqual(to: parallel, tolerance: 0))
         XCTAssertTrue(single.isApproximatelyEqual(to: singleT, tolerance: 0))
         XCTAssertTrue(single.isApproximatelyEqual(to: parallelT, tolerance: 0))
+    }
+
+    /// The helper team under contention: four threads (as A3C's workers) run split GEMMs at
+    /// once, transposed and not, and every product equals the single-threaded one bit for
+    /// bit; only one caller owns the team at a time, the others run their parts alone.
+    func testTeamGEMMFromSeveralThreadsMatchesSingleThread() {
+        var rng = TestRandom(seed: 5)
+        let (m, n, k) = (96, 130, 64)
+        let a = (0..<(m * k)).map { _ in rng.next() }, b = (0..<(k * n)).map { _ in rng.next() }
+        @Sendable func product(_ ta: Bool, parts: Int) -> [Float] {
+            var c = [Float](repeating: 0, count: m * n)
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        // op(A) is m x k either way: transposed, A is read as its k x m transpose.
+                        srl_sgemm_team(ta ? 1 : 0, 0, m, n, k, 1, pa.baseAddress!, ta ? m : k, pb.baseAddress!, n,
+                                       0, pc.baseAddress!, n, parts)
+                    }
+                }
+            }
+            return c
+        }
+        let expected = [product(false, parts: 1), product(true, parts: 1)]
+        let mismatches = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            for round in 0..<200 {
+                let transposed = (thread + round) % 2 == 1
+                if product(transposed, parts: 2 + round % 3) != expected[transposed ? 1 : 0] {
+                    mismatches.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        XCTAssertEqual(mismatches.load(ordering: .relaxed), 0)
+    }
+
+    /// CPU.parallelFor over the team visits every index exactly once, for counts that do
+    /// and do not divide evenly.
+    func testParallelForCoversEveryIndexOnce() {
+        let saved = CPU.threadCount
+        CPU.threadCount = 3
+        defer { CPU.threadCount = saved }
+        for count in [70_000, 100_003, 1 << 17] {
+            let visits = UnsafeMutableBufferPointer<Int32>.allocate(capacity: count)
+            visits.initialize(repeating: 0)
+            defer { visits.deallocate() }
+            CPU.parallelFor(count) { range in for i in range { visits[i] += 1 } }
+            XCTAssertTrue(visits.allSatisfy { $0 == 1 }, "count \(count)")
+        }
     }
 
     func testTransposeKernelAtEveryLevel() {

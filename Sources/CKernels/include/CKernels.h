@@ -21,6 +21,19 @@ void srl_sgemm(int transA, int transB, long M, long N, long K, float alpha,
                const float *A, long lda, const float *B, long ldb,
                float beta, float *C, long ldc);
 
+/// One part of a job for srl_team_run: `part` of `parts`.
+typedef void (*srl_team_part)(void *context, long part, long parts);
+/// Runs `function` for parts 0..<parts on the calling thread and up to parts - 1 helper
+/// threads, which spin briefly between jobs and then sleep; returns when every part is done.
+/// The caller claims parts too, so a sleeping or busy helper never delays the job; a
+/// caller that finds the team working for another thread runs every part itself.
+void srl_team_run(srl_team_part function, void *context, long parts);
+/// srl_sgemm with the rows of C split into `parts` (whole 16-row blocks) across the team;
+/// the same result as srl_sgemm, bit for bit.
+void srl_sgemm_team(int transA, int transB, long M, long N, long K, float alpha,
+                    const float *A, long lda, const float *B, long ldb,
+                    float beta, float *C, long ldc, long parts);
+
 /// dst (cols x rows, contiguous) = transpose of src (rows x cols with row stride lds).
 void srl_transpose(const float *src, long rows, long cols, long lds, float *dst);
 
