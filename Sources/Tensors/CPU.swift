@@ -144,6 +144,31 @@ public enum CPU {
         }
     }
 
+    /// Runs `first` and `second` at the same time, one on the calling thread and one on a
+    /// helper of the team (or both here, one after the other, when no helper is free), and
+    /// returns both results. The two must touch disjoint state; each may record on its own
+    /// gradient tape, since tapes are per thread. Used to differentiate an actor's and a
+    /// critic's losses apart.
+    public static func concurrently<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
+        var a: A?, b: B?
+        if threadCount < 2 {
+            return (first(), second())
+        }
+        withoutActuallyEscaping(first) { first in
+            withoutActuallyEscaping(second) { second in
+                var job = TeamJob(count: 2) { range in
+                    if range.lowerBound == 0 { a = first() } else { b = second() }
+                }
+                withUnsafeMutablePointer(to: &job) { pointer in
+                    srl_team_run({ context, part, _ in
+                        context!.assumingMemoryBound(to: TeamJob.self).pointee.body(part..<(part + 1))
+                    }, pointer, 2)
+                }
+            }
+        }
+        return (a!, b!)
+    }
+
     @usableFromInline @inline(__always)
     static func chunk(_ index: Int, of parts: Int, total: Int) -> Range<Int> {
         let base = total / parts, extra = total % parts

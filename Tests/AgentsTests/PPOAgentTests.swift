@@ -1,6 +1,7 @@
 import Agents
 import Environments
 import Networks
+import Tensors
 import XCTest
 
 final class PPOAgentTests: XCTestCase {
@@ -15,6 +16,56 @@ final class PPOAgentTests: XCTestCase {
         let statistics = EpisodeStatisticsBuffer(bufferSize: 10)
         try Driver(environment: make("CartPole-v1"), policy: agent.policy, observers: [statistics], seed: 99).run(episodes: 10)
         XCTAssertGreaterThan(statistics.returns.reduce(0, +) / 10, 150)
+    }
+
+    /// With separate networks the actor's and the critic's halves of PPO's loss are
+    /// differentiated apart, on two threads: the gradients equal those of the summed loss on
+    /// one tape, for categorical and Gaussian policies (whose log σ belongs to the actor).
+    /// A shared normalisation layer keeps one tape.
+    func testSplitGradientsEqualTheSummedLoss() throws {
+        var pendulum = PPOConfig.rlZooPendulum
+        pendulum.useSde = false
+        var normalized = PPOConfig()
+        normalized.normalizeObservation = true
+        for (config, id, separate) in [(PPOConfig(), "CartPole-v1", true), (pendulum, "Pendulum-v1", true),
+                                       (normalized, "CartPole-v1", false)] {
+            let core = try PPOAgent.make(config: config) { try make(id) }.core
+            XCTAssertEqual(core.networksAreSeparate, separate, id)
+            let observations = try core.collect(gamma: 0.99, lambda: 0.95)
+            let rows = Array(0..<64)
+            let width = core.encoder.featureCount
+            let batch = Tensor(shape: [64, width], scalars: Array(observations.scalars[0..<(64 * width)]))
+            let buffer = core.rolloutBuffer
+            let old = Tensor(rows.map { buffer.logProbabilities[$0] }), advantages = Tensor(rows.map { buffer.advantages[$0] })
+            let oldValues = Tensor(rows.map { buffer.values[$0] }), returns = Tensor(rows.map { buffer.returns[$0] })
+            // Perturbed old log-probabilities, so that some ratios leave the clip range.
+            let shiftedOld = old + Tensor(rows.map { Float($0 % 7) * 0.1 - 0.3 })
+            let actions = core.actions(rows: rows)
+            let (split, gradients) = core.lossAndGradients(observations: batch, actions: actions, actor: { logProbabilities, entropies in
+                ActorCriticLoss.ppoActor(logProbabilities: logProbabilities, oldLogProbabilities: shiftedOld, advantages: advantages,
+                                         entropies: entropies, clipRange: 0.2, entropyCoefficient: 0.01)
+            }, critic: { values in
+                ActorCriticLoss.ppoCritic(values: values, oldValues: oldValues, returns: returns, valueClipRange: 0.3, valueCoefficient: 0.5)
+            })
+            var summed: ActorCriticLoss.Output?
+            let (_, expected) = valueWithGradient(wrt: core.parameters) {
+                let (logProbabilities, entropies, values) = core.evaluate(observations: batch, actions: actions)
+                summed = ActorCriticLoss.ppo(logProbabilities: logProbabilities, oldLogProbabilities: shiftedOld, advantages: advantages,
+                                             entropies: entropies, values: values, oldValues: oldValues, returns: returns,
+                                             clipRange: 0.2, valueClipRange: 0.3, valueCoefficient: 0.5, entropyCoefficient: 0.01)
+                return summed!.loss
+            }
+            XCTAssertEqual(gradients.count, expected.count, id)
+            for (g, e) in zip(gradients, expected) {
+                XCTAssertEqual(g.shape, e.shape, id)
+                XCTAssertTrue(g.isApproximatelyEqual(to: e, tolerance: 1e-6), "\(id): \(g.shape)")
+            }
+            XCTAssertEqual(split.loss.scalar, summed!.loss.scalar, accuracy: 1e-6, id)
+            XCTAssertEqual(split.valueLoss, summed!.valueLoss, id)
+            XCTAssertEqual(split.policyLoss, summed!.policyLoss, id)
+            XCTAssertEqual(split.clipFraction, summed!.clipFraction, id)
+            XCTAssertGreaterThan(split.clipFraction, 0, "\(id): some ratios are clipped")
+        }
     }
 
     /// The schedules follow environment steps; a target KL cuts a rollout's epochs short.

@@ -63,13 +63,13 @@ public final class A2CAgent: Agent {
     /// One rollout of `nSteps` steps in every copy, then one gradient step on it.
     public func update() throws {
         let observations = try core.collect(gamma: Float(config.gamma), lambda: Float(config.gaeLambda))
-        var output: ActorCriticLoss.Output?
-        optimizer.minimize(maxGradientNorm: config.maxGradNorm.map(Float.init)) {
-            let result = core.a2cLoss(observations: observations, normalizeAdvantage: config.normalizeAdvantage,
-                                      valueCoefficient: Float(config.vfCoef), entropyCoefficient: Float(config.entCoef))
-            output = result
-            return result.loss
+        var (output, gradients) = core.a2cLossAndGradients(
+            observations: observations, normalizeAdvantage: config.normalizeAdvantage,
+            valueCoefficient: Float(config.vfCoef), entropyCoefficient: Float(config.entCoef))
+        if let maxGradNorm = config.maxGradNorm {
+            gradients = clipByGlobalNorm(gradients, maxNorm: Float(maxGradNorm)).clipped
         }
+        optimizer.step(gradients)
         lastLosses = output
         updates += 1
         core.updateObservationStatistics()

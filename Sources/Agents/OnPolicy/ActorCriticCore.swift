@@ -79,6 +79,10 @@ public final class ActorCriticCore {
     /// The layers both networks begin with when the trunk is shared.
     public var sharedTrunk: Sequential? { isTrunkShared ? policyTrunk : nil }
     private let isTrunkShared: Bool
+    /// Whether the policy and the value network share no layer (no common trunk, no shared
+    /// normalisation layer): their losses can then be differentiated apart, on two threads
+    /// (``lossAndGradients(observations:actions:actor:critic:)``).
+    public let networksAreSeparate: Bool
     /// log σ of the Gaussian policy; nil for discrete actions.
     public let logStd: LearnedLogStd?
     /// The first layer of both networks when observations are normalised.
@@ -139,6 +143,8 @@ public final class ActorCriticCore {
                                             generator: &generator, unsupportedEnvironment)
         }
         isTrunkShared = network.shareTrunk
+        networksAreSeparate = !network.shareTrunk
+            && Set(policyNetwork.layers.map { ObjectIdentifier($0) }).isDisjoint(with: valueNetwork.layers.map { ObjectIdentifier($0) })
         policyTrunk = Sequential(Array(policyNetwork.layers.dropLast()))
         rolloutBuffer = try RolloutBuffer(steps: nSteps, environmentCount: environments.count,
                                           observationSpace: environment.observationSpace, actionSpace: actionSpace)
@@ -277,18 +283,80 @@ public final class ActorCriticCore {
         return (logProbabilities, entropies, valueNetwork(observations).reshaped([batch]))
     }
 
+    /// A loss made of an actor's half (given log π(a|s) and the entropies) and a critic's
+    /// (given V(s)), and its gradients with respect to ``parameters``, in that order. With
+    /// separate networks the halves are differentiated apart and at the same time
+    /// (``CPU/concurrently(_:_:)``): the policy's parameters get gradients from the actor's
+    /// half only and the value network's from the critic's, exactly as from their sum.
+    /// Otherwise one tape records the sum.
+    public func lossAndGradients(
+        observations: Tensor, actions: ActionBatch,
+        actor: (_ logProbabilities: Tensor, _ entropies: Tensor) -> ActorCriticLoss.Output,
+        critic: (_ values: Tensor) -> ActorCriticLoss.Output
+    ) -> (output: ActorCriticLoss.Output, gradients: [Tensor]) {
+        let batch = observations.shape[0]
+        guard networksAreSeparate else {
+            var output: ActorCriticLoss.Output?
+            let (_, gradients) = valueWithGradient(wrt: parameters) {
+                let (logProbabilities, entropies, values) = evaluate(observations: observations, actions: actions)
+                output = actor(logProbabilities, entropies).combined(with: critic(values))
+                return output!.loss
+            }
+            return (output!, gradients)
+        }
+        let policyParameters = policyNetwork.parameters, logStdParameters = logStd?.parameters ?? []
+        let ((actorOutput, actorGradients), (criticOutput, criticGradients)) = CPU.concurrently({
+            var output: ActorCriticLoss.Output?
+            let (_, gradients) = valueWithGradient(wrt: policyParameters + logStdParameters) {
+                let (logProbabilities, entropies) = logProbabilitiesAndEntropies(observations: observations, actions: actions)
+                output = actor(logProbabilities, entropies)
+                return output!.loss
+            }
+            return (output!, gradients)
+        }, {
+            var output: ActorCriticLoss.Output?
+            let (_, gradients) = valueWithGradient(wrt: valueNetwork.parameters) {
+                output = critic(valueNetwork(observations).reshaped([batch]))
+                return output!.loss
+            }
+            return (output!, gradients)
+        })
+        let policyCount = policyParameters.count
+        let gradients = Array(actorGradients[..<policyCount]) + criticGradients + Array(actorGradients[policyCount...])
+        return (actorOutput.combined(with: criticOutput), gradients)
+    }
+
     /// A2C's loss (``ActorCriticLoss/a2c(logProbabilities:advantages:entropies:values:returns:valueCoefficient:entropyCoefficient:)``)
     /// on the whole rollout in the buffer, whose observations ``collect(gamma:lambda:)``
-    /// returned; advantages standardised first when `normalizeAdvantage`. Shared by A2C's
-    /// synchronous update and each A3C worker's gradient.
+    /// returned; advantages standardised first when `normalizeAdvantage`. Each A3C worker
+    /// differentiates it on its own thread.
     public func a2cLoss(observations: Tensor, normalizeAdvantage: Bool, valueCoefficient: Float,
                         entropyCoefficient: Float) -> ActorCriticLoss.Output {
-        let buffer = rolloutBuffer
-        let advantages = Tensor(normalizeAdvantage ? RolloutBuffer.normalized(buffer.advantages) : buffer.advantages)
+        let (advantages, returns) = a2cTargets(normalizeAdvantage: normalizeAdvantage)
         let (logProbabilities, entropies, values) = evaluate(observations: observations, actions: actions(rows: nil))
         return ActorCriticLoss.a2c(logProbabilities: logProbabilities, advantages: advantages, entropies: entropies,
-                                   values: values, returns: Tensor(buffer.returns), valueCoefficient: valueCoefficient,
+                                   values: values, returns: returns, valueCoefficient: valueCoefficient,
                                    entropyCoefficient: entropyCoefficient)
+    }
+
+    /// ``a2cLoss(observations:normalizeAdvantage:valueCoefficient:entropyCoefficient:)`` and
+    /// its gradients with respect to ``parameters``, the actor's and the critic's halves on
+    /// two threads when the networks are separate (A2C's synchronous update).
+    public func a2cLossAndGradients(observations: Tensor, normalizeAdvantage: Bool, valueCoefficient: Float,
+                                    entropyCoefficient: Float) -> (output: ActorCriticLoss.Output, gradients: [Tensor]) {
+        let (advantages, returns) = a2cTargets(normalizeAdvantage: normalizeAdvantage)
+        return lossAndGradients(observations: observations, actions: actions(rows: nil), actor: { logProbabilities, entropies in
+            ActorCriticLoss.a2cActor(logProbabilities: logProbabilities, advantages: advantages, entropies: entropies,
+                                     entropyCoefficient: entropyCoefficient)
+        }, critic: { values in
+            ActorCriticLoss.a2cCritic(values: values, returns: returns, valueCoefficient: valueCoefficient)
+        })
+    }
+
+    /// The rollout's advantages (standardised when asked) and returns.
+    private func a2cTargets(normalizeAdvantage: Bool) -> (advantages: Tensor, returns: Tensor) {
+        let buffer = rolloutBuffer
+        return (Tensor(normalizeAdvantage ? RolloutBuffer.normalized(buffer.advantages) : buffer.advantages), Tensor(buffer.returns))
     }
 
     /// The distribution terms from the policy's last hidden features.

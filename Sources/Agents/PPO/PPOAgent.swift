@@ -78,19 +78,14 @@ public final class PPOAgent: Agent {
                 let actions = core.actions(rows: rows)
                 let old = Tensor(rows.map { buffer.logProbabilities[$0] })
                 let oldValues = Tensor(rows.map { buffer.values[$0] }), returns = Tensor(rows.map { buffer.returns[$0] })
-                var output: ActorCriticLoss.Output?
-                var (_, gradients) = valueWithGradient(wrt: optimizer.parameters) {
-                    let (logProbabilities, entropies, values) = core.evaluate(observations: batch, actions: actions)
-                    let result = ActorCriticLoss.ppo(
-                        logProbabilities: logProbabilities, oldLogProbabilities: old,
-                        advantages: Tensor(normalized), entropies: entropies,
-                        values: values, oldValues: oldValues, returns: returns,
-                        clipRange: clipRange, valueClipRange: config.clipRangeVf.map(Float.init),
-                        valueCoefficient: Float(config.vfCoef), entropyCoefficient: Float(config.entCoef))
-                    output = result
-                    return result.loss
-                }
-                let result = output!
+                let advantageTensor = Tensor(normalized)
+                var (result, gradients) = core.lossAndGradients(observations: batch, actions: actions, actor: { logProbabilities, entropies in
+                    ActorCriticLoss.ppoActor(logProbabilities: logProbabilities, oldLogProbabilities: old, advantages: advantageTensor,
+                                             entropies: entropies, clipRange: clipRange, entropyCoefficient: Float(config.entCoef))
+                }, critic: { values in
+                    ActorCriticLoss.ppoCritic(values: values, oldValues: oldValues, returns: returns,
+                                              valueClipRange: config.clipRangeVf.map(Float.init), valueCoefficient: Float(config.vfCoef))
+                })
                 sums.policy += Double(result.policyLoss); sums.value += Double(result.valueLoss)
                 sums.entropy += Double(result.entropy); sums.kl += Double(result.approximateKL)
                 sums.clip += Double(result.clipFraction); count += 1
