@@ -35,30 +35,4 @@ else
     echo "skipping TensorFlow 2: $PYTHON_TF cannot import tensorflow (see $ANCHORS/README.md)" >&2
 fi
 
-python3 - "$OUT/swiftrl.jsonl" "$OUT/peers.jsonl" <<'PY' | tee "$OUT/ratios.md"
-import json, statistics, sys
-
-def lines(path):
-    with open(path) as f:
-        return [json.loads(l) for l in f if l.strip().startswith("{")]
-
-ours, peers = lines(sys.argv[1]), lines(sys.argv[2])
-def summary(name):
-    return next((o for o in ours if o["bench"] == name), None)
-
-print("| workload | SwiftRL wall s (median) | peer | peer wall s (median, runs) | speed-up |")
-print("|---|---|---|---|---|")
-rl = summary("dqn_rlzoo_cartpole_summary")
-sb3 = [p["learn_wall_s"] for p in peers if p.get("bench") == "sb3_train" and p.get("algo") == "dqn"]
-if rl and sb3:
-    m = statistics.median(sb3)
-    print(f"| DQN CartPole-v1, RL Zoo settings, 50k steps | {rl['train_wall_s_median']:.2f} | Stable-Baselines3 | {m:.1f} ({len(sb3)}) | {m / rl['train_wall_s_median']:.1f}x |")
-    ours_updates = sorted({o["gradient_updates"] for o in ours if o["bench"] == "dqn_rlzoo_cartpole"})
-    peer_updates = sorted({p["grad_steps"] for p in peers if p.get("bench") == "sb3_train" and p.get("algo") == "dqn"})
-    print(f"\ngradient updates per run: SwiftRL {ours_updates}, Stable-Baselines3 {peer_updates}")
-tb = summary("dqn_textbook_summary")
-tf = [p["train_wall_s"] for p in peers if p.get("anchor") == "dqn_cartpole_tf2_geron"]
-if tb and tf:
-    m = statistics.median(tf)
-    print(f"| DQN textbook, 600 episodes | {tb['train_wall_s_median']:.2f} | TensorFlow 2 | {m:.0f} ({len(tf)}) | {m / tb['train_wall_s_median']:.0f}x |")
-PY
+python3 Benchmarks/peers/agent_ratios.py dqn "$OUT/swiftrl.jsonl" "$OUT/peers.jsonl" | tee "$OUT/ratios.md"

@@ -36,28 +36,4 @@ else
     echo "skipping JAX: $PYTHON_JAX cannot import gymnax and distrax (see $ANCHORS/README.md)" >&2
 fi
 
-python3 - "$OUT/swiftrl.jsonl" "$OUT/peers.jsonl" <<'PY' | tee "$OUT/ratios.md"
-import json, statistics, sys
-
-def lines(path):
-    with open(path) as f:
-        return [json.loads(l) for l in f if l.strip().startswith("{")]
-
-ours, peers = lines(sys.argv[1]), lines(sys.argv[2])
-def summary(name):
-    return next((o for o in ours if o["bench"] == name), None)
-
-print("| workload | SwiftRL wall s (median, range) | peer | peer wall s (median, range) | speed-up (median; worst to best) |")
-print("|---|---|---|---|---|")
-def row(label, ours_summary, peer_name, peer_times):
-    if not ours_summary or not peer_times:
-        return
-    o, lo, hi = ours_summary["train_wall_s_median"], ours_summary["train_wall_s_min"], ours_summary["train_wall_s_max"]
-    m = statistics.median(peer_times)
-    print(f"| {label} | {o:.2f} ({lo:.2f}-{hi:.2f}) | {peer_name} | {m:.2f} ({min(peer_times):.2f}-{max(peer_times):.2f}) "
-          f"| {m / o:.2f}x; {min(peer_times) / hi:.2f}-{max(peer_times) / lo:.2f}x |")
-row("PPO CartPole-v1, RL Zoo settings, 100k steps", summary("ppo_rlzoo_summary"), "Stable-Baselines3 (1 thread)",
-    [p["learn_wall_s"] for p in peers if p.get("bench") == "sb3_train" and p.get("algo") == "ppo"])
-row("PPO CartPole-v1, PureJaxRL configuration, 500k steps", summary("ppo_purejaxrl_summary"), "JAX, jitted (run only)",
-    [p["run_wall_s"] for p in peers if p.get("anchor") == "ppo_gymnax_cartpole_v1_purejaxrl"])
-PY
+python3 Benchmarks/peers/agent_ratios.py ppo "$OUT/swiftrl.jsonl" "$OUT/peers.jsonl" | tee "$OUT/ratios.md"
