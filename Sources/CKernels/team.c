@@ -3,7 +3,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <time.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -18,7 +17,7 @@
 // waking a Dispatch worker for each piece costs about as much as the piece on a loaded VM.
 //
 // Helpers spin for a while after their last piece of work and then sleep. A caller claims
-// parts of its own job alongside the helpers, from one shared counter, and only waits for
+// parts of its own job alongside the helpers, from one shared ticket, and only waits for
 // parts a helper has already started; a helper that is asleep or descheduled therefore
 // never delays a job, it just does not help. One job at a time: a caller that finds the
 // team busy (A3C's workers) runs its parts alone.
