@@ -126,6 +126,9 @@ enum BuiltinAlgorithms {
         [
             AlgorithmPreset(name: "rl-zoo-pendulum", summary: "RL Zoo's Pendulum-v1 SAC (learning rate 1e-3, SB3 defaults), 20k steps",
                             config: SACConfig.rlZooPendulum, tunedFor: ["Pendulum-v1"], totalSteps: 20_000),
+            AlgorithmPreset(name: "rl-zoo-mountaincarcontinuous",
+                            summary: "RL Zoo's MountainCarContinuous-v0 SAC: gSDE, 64-64 networks, fixed α 0.1, 50k steps",
+                            config: SACConfig.rlZooMountainCarContinuous, tunedFor: ["MountainCarContinuous-v0"], totalSteps: 50_000),
         ]
     }
 

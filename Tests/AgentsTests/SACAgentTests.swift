@@ -59,6 +59,22 @@ final class SACAgentTests: XCTestCase {
         config.stepsPerIteration = 200
         config.trainFreq = 2
         config.gradientSteps = 3
+        try checkResumesExactly(config)
+    }
+
+    /// With gSDE the checkpoint also carries the exploration matrix in use: the iterations
+    /// end at step 400, in the middle of a collection phase of 3 steps.
+    func testStateDependentExplorationResumesExactly() throws {
+        var config = smallConfig(seed: 8)
+        config.stepsPerIteration = 200
+        config.trainFreq = 3
+        config.gradientSteps = 2
+        config.useSde = true
+        config.sdeSampleFreq = 7
+        try checkResumesExactly(config)
+    }
+
+    private func checkResumesExactly(_ config: SACConfig) throws {
         let uninterrupted = try SACAgent.make(config: config, environment: make("Pendulum-v1"))
         for _ in 0..<2 { _ = try uninterrupted.trainIteration() }
         let checkpoint = try uninterrupted.checkpoint()
@@ -179,6 +195,7 @@ final class SACAgentTests: XCTestCase {
             ("policyLayers", { $0.policyLayers = [] }), ("criticLayers", { $0.criticLayers = [64, 0] }),
             ("nCritics", { $0.nCritics = 0 }), ("adamEpsilon", { $0.adamEpsilon = -1 }),
             ("stepsPerIteration", { $0.stepsPerIteration = 0 }), ("learningRate", { $0.learningRate = 0 }),
+            ("logStdInit", { $0.logStdInit = .infinity }), ("clipMean", { $0.clipMean = -1 }),
             ("learningRate", { $0.learningRate = .power(initial: 1e-3, steps: 0, power: 1) }),
             ("learningRate", { $0.learningRate = .piecewiseConstant(boundaries: [10], values: [1e-3]) }),
         ]
@@ -199,7 +216,9 @@ final class SACAgentTests: XCTestCase {
         XCTAssertEqual(try decode(#"{"entCoef": 0.2, "targetEntropy": -2}"#).entCoef, .fixed(0.2))
         XCTAssertEqual(try decode(#"{"targetEntropy": -2}"#).targetEntropy, .value(-2))
         XCTAssertEqual(try decode(#"{"learningRate": 0.001}"#).learningRate, 1e-3)
-        var config = SACConfig()
+        XCTAssertEqual(try decode(#"{"useSde": true, "sdeSampleFreq": 8, "logStdInit": -3.67, "clipMean": 0}"#),
+                       { var c = SACConfig(); c.useSde = true; c.sdeSampleFreq = 8; c.logStdInit = -3.67; c.clipMean = 0; return c }())
+        var config = SACConfig.rlZooMountainCarContinuous
         config.entCoef = .auto(initial: 0.1)
         config.targetEntropy = .value(-0.5)
         XCTAssertEqual(try decode(String(decoding: try JSONEncoder().encode(config), as: UTF8.self)), config)

@@ -15,14 +15,19 @@ final class SACRunTests: XCTestCase {
         XCTAssertEqual(try pendulum.agent.decode(SACConfig.self), { var c = SACConfig.rlZooPendulum; c.seed = 1; return c }())
         XCTAssertEqual(try pendulum.agent.decode(SACConfig.self).learningRate, 1e-3)
 
+        let mountainCar = try registry.resolve(algorithm: "sac", env: "MountainCarContinuous-v0")
+        XCTAssertEqual(mountainCar.preset, "rl-zoo-mountaincarcontinuous")
+        XCTAssertEqual(mountainCar.totalSteps, 50_000)
+        XCTAssertTrue(try mountainCar.agent.decode(SACConfig.self).useSde)
+
         let other = try registry.resolve(algorithm: "sac", env: "MountainCarContinuous-v0",
-                                         overrides: ["agent.entCoef=auto_0.1", "agent.targetEntropy=-2", "agent.policyLayers=[64,64]"])
-        XCTAssertNil(other.preset, "RL Zoo's MountainCarContinuous settings need gSDE, which is not offered")
-        XCTAssertEqual(other.totalSteps, 20_000)
+                                         overrides: ["agent.entCoef=auto_0.1", "agent.targetEntropy=-2", "agent.useSde=false"])
+        XCTAssertEqual(other.totalSteps, 50_000)
         let agent = try other.agent.decode(SACConfig.self)
         XCTAssertEqual(agent.entCoef, .auto(initial: 0.1))
         XCTAssertEqual(agent.targetEntropy, .value(-2))
         XCTAssertEqual(agent.policyLayers, [64, 64])
+        XCTAssertFalse(agent.useSde)
         XCTAssertEqual(try registry.resolve(algorithm: "sac", env: "Pendulum-v1", overrides: ["agent.entCoef=0.05"])
             .agent.decode(SACConfig.self).entCoef, .fixed(0.05))
 

@@ -69,6 +69,7 @@ public final class SACAgent: Agent {
     private let actionScale: [Float]
     private var trainingGenerator: RandomGenerator
     private var greedy: SquashedGaussianPolicy!
+    private var sampling: SquashedGaussianPolicy!
     private var exploration: WarmupPolicy!
     private let statistics = EpisodeStatisticsBuffer(bufferSize: 1)
     private var finished: [EpisodeSummary] = []
@@ -105,7 +106,8 @@ public final class SACAgent: Agent {
 
         var generator = RandomGenerator(seed: config.seed)
         actor = SACActor(featureCount: features, hiddenUnits: config.policyLayers, activation: config.activation,
-                         actionDimension: actionShape[0], generator: &generator)
+                         actionDimension: actionShape[0], stateDependentExploration: config.useSde,
+                         logStdInit: Float(config.logStdInit), clipMean: Float(config.clipMean), generator: &generator)
         critic = SACCritic(featureCount: features, actionDimension: actionShape[0], hiddenUnits: config.criticLayers,
                            activation: config.activation, count: config.nCritics, generator: &generator)
         criticTarget = SACCritic(featureCount: features, actionDimension: actionShape[0], hiddenUnits: config.criticLayers,
@@ -130,7 +132,9 @@ public final class SACAgent: Agent {
         greedy = try SquashedGaussianPolicy(actor: actor, observationSpace: environment.observationSpace,
                                             actionSpace: environment.actionSpace, mode: .greedy)
         let sampling = try SquashedGaussianPolicy(actor: actor, observationSpace: environment.observationSpace,
-                                                  actionSpace: environment.actionSpace, mode: .sample)
+                                                  actionSpace: environment.actionSpace, mode: .sample,
+                                                  sampleFrequency: config.sdeSampleFreq)
+        self.sampling = sampling
         exploration = WarmupPolicy(policy: sampling) { [unowned self] in self.environmentSteps < self.config.learningStarts }
         statistics.onEpisodeEnd = { [unowned self] episodeReturn, length in
             self.finished.append(EpisodeSummary(episodeReturn: episodeReturn, length: length))
@@ -148,6 +152,9 @@ public final class SACAgent: Agent {
     /// Training phases on SB3's schedule, after the buffer has the step.
     private func afterStep() throws {
         let steps = driver.totalSteps
+        // A collection phase of trainFreq steps ends here; with gSDE the next one explores
+        // with a new matrix, as SB3 resets the noise at the start of `collect_rollouts`.
+        if steps % config.trainFreq == 0 { sampling.resampleNoise() }
         guard steps % config.trainFreq == 0 && steps > config.learningStarts && config.gradientSteps > 0 else { return }
         // SB3 sets every optimizer's rate from the schedule once per training phase.
         let rate = config.learningRate.value(at: steps)
@@ -180,7 +187,8 @@ public final class SACAgent: Agent {
     /// `nextObservations` are `[B, features]`, `actions` `[B, d]` in (−1, 1) (the actor's
     /// scale, not the environment's), `rewards` and `terminated` (0 or 1) `[B]`. The
     /// reparameterisation noise comes from `generator`: first `[B, d]` values for the actions
-    /// at `observations`, then `[B, d]` for those at `nextObservations`.
+    /// at `observations`, then `[B, d]` for those at `nextObservations`; with gSDE one
+    /// `[latentWidth, d]` exploration matrix for both (SB3 resets the noise once per step).
     public func update(observations: Tensor, actions: Tensor, rewards: Tensor, nextObservations: Tensor, terminated: Tensor,
                        using generator: inout RandomGenerator) -> SACUpdateReport {
         let b = observations.shape[0]
@@ -191,10 +199,14 @@ public final class SACAgent: Agent {
                      + "\(rewards.shape), \(terminated.shape)")
         // The reparameterised actions of the current actor, recorded for the actor's update
         // at the end of the step (the actor does not change before then).
-        let actorTape = GradientTape()
-        let (actionsPi, logPi) = actorTape.record {
-            actor.distribution(observations).rsampleWithLogProbability(using: &generator)
+        let explorationNoise = actor.isStateDependent
+            ? Tensor.randomNormal([actor.latentWidth, actionDimension], generator: &generator) : nil
+        func sample(_ observations: Tensor, _ generator: inout RandomGenerator) -> (action: Tensor, logProbability: Tensor) {
+            if let explorationNoise { return actor.stateDependentSample(observations, noise: explorationNoise) }
+            return actor.distribution(observations).rsampleWithLogProbability(using: &generator)
         }
+        let actorTape = GradientTape()
+        let (actionsPi, logPi) = actorTape.record { sample(observations, &generator) }
 
         // SB3 uses the α from before this step's α update everywhere in the step.
         let alpha = Float(entropyCoefficient)
@@ -208,7 +220,7 @@ public final class SACAgent: Agent {
         }
 
         let targets = withoutGradient {
-            let next = actor.distribution(nextObservations).rsampleWithLogProbability(using: &generator)
+            let next = sample(nextObservations, &generator)
             return SACLoss.criticTargets(
                 rewards: rewards, terminated: terminated, gamma: Float(config.gamma),
                 nextQValues: criticTarget.qValues(Tensor.concatenate([nextObservations, next.action], alongAxis: 1)),
@@ -271,6 +283,8 @@ public final class SACAgent: Agent {
         var driver: Driver.Snapshot
         var trainingGenerator: RandomGenerator
         var config: SACConfig
+        /// gSDE's current exploration matrix (absent without gSDE and in older checkpoints).
+        var explorationNoise: SquashedGaussianPolicy.NoiseState?
     }
 
     /// The actor, critics, target critics, log α, the three optimizers' states, counters and
@@ -296,7 +310,8 @@ public final class SACAgent: Agent {
         checkpoint.append(criticOptimizer, prefix: "critic_optimizer.")
         if let optimizer = entropyCoefficientOptimizer { checkpoint.append(optimizer, prefix: "ent_coef_optimizer.") }
         try checkpoint.encode(State(iterations: iterations, gradientUpdates: gradientUpdates, driver: driver.snapshot,
-                                    trainingGenerator: trainingGenerator, config: config), forKey: "sac")
+                                    trainingGenerator: trainingGenerator, config: config,
+                                    explorationNoise: sampling.noiseState), forKey: "sac")
         try checkpoint.attachReplayBuffer(replayBuffer, if: config.saveReplayBuffer)
         return checkpoint
     }
@@ -319,6 +334,7 @@ public final class SACAgent: Agent {
         logEntropyCoefficient.value.update { $0[0] = logAlpha.scalars[0] }
         try checkpoint.restoreReplayBuffer(replayBuffer, if: config.saveReplayBuffer)
         try driver.restore(state.driver)
+        try sampling.restoreNoise(state.explorationNoise)
         trainingGenerator = state.trainingGenerator
         iterations = state.iterations
         gradientUpdates = state.gradientUpdates

@@ -126,6 +126,17 @@ public struct SACConfig: Codable, Sendable, Equatable {
     public var nCritics = 2
     /// Adam's ε: PyTorch's default, which SB3's SAC keeps.
     public var adamEpsilon: Double = 1e-8
+    /// Generalised state-dependent exploration (gSDE, Raffin et al. 2022; SB3's `use_sde`):
+    /// the noise is the actor's last hidden features times an exploration matrix that stays
+    /// put for many steps. RL Zoo uses it where per-step noise averages out (MountainCarContinuous).
+    public var useSde = false
+    /// With gSDE, draw a new exploration matrix every this many steps; 0 or less, once per
+    /// collection phase (`trainFreq` steps), as SB3's `sde_sample_freq` −1.
+    public var sdeSampleFreq = -1
+    /// With gSDE, the initial log σ of the exploration matrix (SB3's `log_std_init`, −3 for SAC).
+    public var logStdInit: Double = -3
+    /// With gSDE, the bound on the actor's means (SB3's `clip_mean`); 0 leaves them unbounded.
+    public var clipMean: Double = 2
     /// A training iteration runs at least this many environment steps and then to the end of
     /// the episode in progress, so checkpoints fall between episodes and resume exactly.
     public var stepsPerIteration = 1_000
@@ -140,8 +151,8 @@ public struct SACConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case learningRate, bufferSize, learningStarts, batchSize, tau, gamma, trainFreq, gradientSteps, entCoef, targetEntropy,
-             targetUpdateInterval, policyLayers, criticLayers, activation, nCritics, adamEpsilon, stepsPerIteration,
-             saveReplayBuffer, seed
+             targetUpdateInterval, policyLayers, criticLayers, activation, nCritics, adamEpsilon, useSde, sdeSampleFreq,
+             logStdInit, clipMean, stepsPerIteration, saveReplayBuffer, seed
     }
 
     /// Missing keys take their defaults, so a file only needs the values it changes.
@@ -157,7 +168,8 @@ public struct SACConfig: Codable, Sendable, Equatable {
         try read(.entCoef, &d.entCoef); try read(.targetEntropy, &d.targetEntropy)
         try read(.targetUpdateInterval, &d.targetUpdateInterval); try read(.policyLayers, &d.policyLayers)
         try read(.criticLayers, &d.criticLayers); try read(.activation, &d.activation); try read(.nCritics, &d.nCritics)
-        try read(.adamEpsilon, &d.adamEpsilon); try read(.stepsPerIteration, &d.stepsPerIteration)
+        try read(.adamEpsilon, &d.adamEpsilon); try read(.useSde, &d.useSde); try read(.sdeSampleFreq, &d.sdeSampleFreq)
+        try read(.logStdInit, &d.logStdInit); try read(.clipMean, &d.clipMean); try read(.stepsPerIteration, &d.stepsPerIteration)
         try read(.saveReplayBuffer, &d.saveReplayBuffer); try read(.seed, &d.seed)
         self = d
     }
@@ -171,7 +183,9 @@ public struct SACConfig: Codable, Sendable, Equatable {
         try c.encode(targetEntropy, forKey: .targetEntropy); try c.encode(targetUpdateInterval, forKey: .targetUpdateInterval)
         try c.encode(policyLayers, forKey: .policyLayers); try c.encode(criticLayers, forKey: .criticLayers)
         try c.encode(activation, forKey: .activation); try c.encode(nCritics, forKey: .nCritics)
-        try c.encode(adamEpsilon, forKey: .adamEpsilon); try c.encode(stepsPerIteration, forKey: .stepsPerIteration)
+        try c.encode(adamEpsilon, forKey: .adamEpsilon); try c.encode(useSde, forKey: .useSde)
+        try c.encode(sdeSampleFreq, forKey: .sdeSampleFreq); try c.encode(logStdInit, forKey: .logStdInit)
+        try c.encode(clipMean, forKey: .clipMean); try c.encode(stepsPerIteration, forKey: .stepsPerIteration)
         try c.encode(saveReplayBuffer, forKey: .saveReplayBuffer); try c.encode(seed, forKey: .seed)
     }
 
@@ -206,6 +220,8 @@ public struct SACConfig: Codable, Sendable, Equatable {
                   "criticLayers must hold at least one positive width, got \(criticLayers)")
         try check(nCritics >= 1, "nCritics must be at least 1, got \(nCritics)")
         try check(adamEpsilon >= 0 && adamEpsilon.isFinite, "adamEpsilon must be 0 or more, got \(adamEpsilon)")
+        try check(logStdInit.isFinite, "logStdInit must be a finite number, got \(logStdInit)")
+        try check(clipMean >= 0 && clipMean.isFinite, "clipMean must be 0 (no bound) or a positive bound, got \(clipMean)")
         try check(stepsPerIteration > 0, "stepsPerIteration must be positive, got \(stepsPerIteration)")
     }
 }

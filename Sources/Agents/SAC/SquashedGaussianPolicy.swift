@@ -14,6 +14,11 @@ import Darwin
 /// SB3's `deterministic=True`), then rescaled from (−1, 1) to the box as SB3's
 /// `unscale_action` does: `low + ½ (a + 1)(high − low)`.
 ///
+/// With a gSDE actor the sampled `u` is `clip(μ(s)) + z(s)ᵀ θ`, with one exploration matrix
+/// θ kept for many steps: drawn again when ``resampleNoise()`` asks (SAC does at the start of
+/// each collection phase, as SB3's `collect_rollouts`) and every `sampleFrequency` steps
+/// when that is positive (SB3's `sde_sample_freq`).
+///
 /// Acting runs the actor through an ``InferencePlan`` on preallocated memory: a step
 /// allocates only the action array and records nothing on a tape. The plan reads the actor's
 /// current weights, so the policy follows training. The info's log-probability is that of
@@ -27,6 +32,18 @@ public final class SquashedGaussianPolicy: Policy {
         case greedy
     }
 
+    /// gSDE's exploration matrix and the steps since it was drawn: part of a checkpoint, so
+    /// a resumed run explores as the uninterrupted one would.
+    public struct NoiseState: Codable, Sendable, Equatable {
+        public var matrix: [Float]
+        public var stepsSinceDraw: Int
+
+        public init(matrix: [Float], stepsSinceDraw: Int) {
+            self.matrix = matrix
+            self.stepsSinceDraw = stepsSinceDraw
+        }
+    }
+
     /// The bounded `Box` the actions are rescaled to.
     public let actionSpace: Space
     /// The network read on every step (its current weights).
@@ -35,14 +52,21 @@ public final class SquashedGaussianPolicy: Policy {
     public let encoder: ObservationEncoder
     /// Drawing or the squashed mean.
     public let mode: Mode
+    /// gSDE: steps between redraws of θ; 0 or less, only when ``resampleNoise()`` asks.
+    public let sampleFrequency: Int
     private let low: [Float]
     private let halfRange: [Float]
+    /// The whole actor, or its hidden layers with gSDE.
     private let plan: InferencePlan
+    /// gSDE: the output layer, from z(s) to the means.
+    private let headPlan: InferencePlan?
     private let input: UnsafeMutablePointer<Float>
+    /// gSDE: θ, `[latentWidth, d]` row-major, when drawn.
+    public private(set) var noiseState: NoiseState?
 
     /// Throws when the action space is not a rank-1 float `Box` with finite bounds of the
     /// actor's dimension, or the observations do not give the actor's feature count.
-    public init(actor: SACActor, observationSpace: Space, actionSpace: Space, mode: Mode) throws {
+    public init(actor: SACActor, observationSpace: Space, actionSpace: Space, mode: Mode, sampleFrequency: Int = -1) throws {
         guard case let .box(low, high, shape, .float32) = actionSpace, shape == [actor.actionDimension],
               low.count == shape[0], high.count == shape[0], zip(low, high).allSatisfy({ $0.isFinite && $1.isFinite && $0 < $1 })
         else {
@@ -58,35 +82,94 @@ public final class SquashedGaussianPolicy: Policy {
         self.actor = actor
         self.encoder = encoder
         self.mode = mode
+        self.sampleFrequency = sampleFrequency
         self.low = low
         halfRange = zip(low, high).map { 0.5 * ($1 - $0) }
-        plan = InferencePlan(actor.body, inputShape: [actor.featureCount], maxBatch: 1)
+        if actor.isStateDependent {
+            plan = InferencePlan(actor.trunk, inputShape: [actor.featureCount], maxBatch: 1)
+            headPlan = InferencePlan(actor.body.layers.last!, inputShape: [actor.latentWidth], maxBatch: 1)
+        } else {
+            plan = InferencePlan(actor.body, inputShape: [actor.featureCount], maxBatch: 1)
+            headPlan = nil
+        }
         input = .allocate(capacity: max(actor.featureCount, 1))
     }
 
     deinit { input.deallocate() }
 
+    /// gSDE: draw a new exploration matrix before the next sampled action.
+    public func resampleNoise() { noiseState = nil }
+
+    /// gSDE: continue with a saved exploration matrix (a resumed run).
+    public func restoreNoise(_ state: NoiseState?) throws {
+        if let state, state.matrix.count != actor.latentWidth * actor.actionDimension || state.stepsSinceDraw < 0 {
+            throw AgentCheckpointError.mismatch("the gSDE exploration matrix holds \(state.matrix.count) values, "
+                + "expected \(actor.latentWidth * actor.actionDimension)")
+        }
+        noiseState = state
+    }
+
     public func action(for timeStep: TimeStep, state: PolicyState?, using generator: inout RandomGenerator) throws -> PolicyStep {
         try encoder.encode(timeStep.observation, into: input)
-        let outputs = plan.run(UnsafePointer(input), batch: 1)
         let d = actor.actionDimension
         var action = [Float](repeating: 0, count: d)
         var logProbability = 0.0
-        for i in 0..<d {
-            let mean = Double(outputs[i])
-            var u = mean
-            if mode == .sample {
-                let logStd = Double(min(max(outputs[d + i], SACActor.logStdMin), SACActor.logStdMax))
-                let noise = generator.normalDouble()
-                u = mean + exp(logStd) * noise
-                // log N(u; μ, σ) − log(1 − tanh²u), the correction in its stable form (see SquashedGaussian).
-                let softplus = max(-2 * u, 0) + log1p(exp(-abs(2 * u)))
-                logProbability += -0.5 * noise * noise - logStd - 0.5 * log(2 * Double.pi) - 2 * (log(2) - u - softplus)
+        if let headPlan {
+            let latent = Array(plan.run(UnsafePointer(input), batch: 1))
+            let means = latent.withUnsafeBufferPointer { headPlan.run($0.baseAddress!, batch: 1) }
+            let theta = mode == .sample ? explorationMatrix(using: &generator) : []
+            let logStd = mode == .sample ? actor.stateDependentLogStd!.logStd.detachedValue.scalars : []
+            for j in 0..<d {
+                var u = Double(actor.clipMean > 0 ? min(max(means[j], -actor.clipMean), actor.clipMean) : means[j])
+                if mode == .sample {
+                    var noise = 0.0, variance = Double(SACActor.stateDependentVarianceEpsilon)
+                    for k in 0..<actor.latentWidth {
+                        let z = Double(latent[k])
+                        noise += z * Double(theta[k * d + j])
+                        variance += z * z * exp(2 * Double(logStd[k * d + j]))
+                    }
+                    u += noise
+                    logProbability += -0.5 * noise * noise / variance - 0.5 * log(variance) - 0.5 * log(2 * Double.pi)
+                        - Self.logAbsDeterminant(u)
+                }
+                action[j] = low[j] + (Float(tanh(u)) + 1) * halfRange[j]
             }
-            action[i] = low[i] + (Float(tanh(u)) + 1) * halfRange[i]
+        } else {
+            let outputs = plan.run(UnsafePointer(input), batch: 1)
+            for i in 0..<d {
+                let mean = Double(outputs[i])
+                var u = mean
+                if mode == .sample {
+                    let logStd = Double(min(max(outputs[d + i], SACActor.logStdMin), SACActor.logStdMax))
+                    let noise = generator.normalDouble()
+                    u = mean + exp(logStd) * noise
+                    logProbability += -0.5 * noise * noise - logStd - 0.5 * log(2 * Double.pi) - Self.logAbsDeterminant(u)
+                }
+                action[i] = low[i] + (Float(tanh(u)) + 1) * halfRange[i]
+            }
         }
         return PolicyStep(action: .float32(action, shape: [d]), state: state,
                           info: PolicyInfo(logProbability: mode == .sample ? logProbability : nil))
+    }
+
+    /// θ = σ ⊙ ε for this step: the kept matrix, or a new draw when none is kept or it is
+    /// `sampleFrequency` steps old.
+    private func explorationMatrix(using generator: inout RandomGenerator) -> [Float] {
+        if var state = noiseState, sampleFrequency <= 0 || state.stepsSinceDraw < sampleFrequency {
+            state.stepsSinceDraw += 1
+            noiseState = state
+            return state.matrix
+        }
+        let logStd = actor.stateDependentLogStd!.logStd.detachedValue.scalars
+        let matrix = logStd.map { Float(exp(Double($0))) * generator.normal() }
+        noiseState = NoiseState(matrix: matrix, stepsSinceDraw: 1)
+        return matrix
+    }
+
+    /// `log(1 − tanh²u)` in the stable form of ``SquashedGaussian``.
+    private static func logAbsDeterminant(_ u: Double) -> Double {
+        let softplus = max(-2 * u, 0) + log1p(exp(-abs(2 * u)))
+        return 2 * (log(2) - u - softplus)
     }
 }
 
