@@ -161,10 +161,22 @@ typedef struct {
     long ldb;
     float *C;
     long ldc;
+    int byColumns;
 } srl_gemm_job;
 
 static void gemm_part(void *context, long part, long parts) {
     const srl_gemm_job *job = context;
+    if (job->byColumns) {
+        // Whole 32-column panels of op(B): each part packs only the panels it multiplies.
+        long panels = (job->N + 31) / 32;
+        long first = panels * part / parts * 32, last = panels * (part + 1) / parts * 32;
+        if (last > job->N) last = job->N;
+        if (first >= last) return;
+        const float *b = job->transB ? job->B + first * job->ldb : job->B + first;
+        srl_sgemm(job->transA, job->transB, job->M, last - first, job->K, job->alpha, job->A, job->lda, b, job->ldb,
+                  job->beta, job->C + first, job->ldc);
+        return;
+    }
     // Row blocks of whole 16-row multiples, so the kernels' register blocks stay full.
     long blocks = (job->M + 15) / 16;
     long first = blocks * part / parts * 16, last = blocks * (part + 1) / parts * 16;
@@ -179,8 +191,12 @@ static void gemm_part(void *context, long part, long parts) {
 void srl_sgemm_team(int transA, int transB, long M, long N, long K, float alpha,
                     const float *A, long lda, const float *B, long ldb,
                     float beta, float *C, long ldc, long parts) {
-    srl_gemm_job job = {transA, transB, M, N, K, alpha, beta, A, lda, B, ldb, C, ldc};
-    long blocks = (M + 15) / 16;
+    // A transposed B is packed panel by panel; split by rows, every part would pack all of
+    // it. Split its columns instead when there are enough of them (the input gradient g Wᵀ
+    // of a wide layer).
+    int byColumns = transB && N >= 64 * parts && N >= M;
+    srl_gemm_job job = {transA, transB, M, N, K, alpha, beta, A, lda, B, ldb, C, ldc, byColumns};
+    long blocks = byColumns ? (N + 31) / 32 : (M + 15) / 16;
     if (parts > blocks) parts = blocks;
     srl_team_run(gemm_part, &job, parts);
 }

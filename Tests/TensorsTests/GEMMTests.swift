@@ -152,31 +152,34 @@ final class GEMMTests: XCTestCase {
     }
 
     /// The helper team under contention: four threads (as A3C's workers) run split GEMMs at
-    /// once, transposed and not, and every product equals the single-threaded one bit for
-    /// bit; only one caller owns the team at a time, the others run their parts alone.
+    /// once, with and without transposes (a transposed B wide enough is split by columns,
+    /// the rest by rows), and every product equals the single-threaded one bit for bit; only
+    /// one caller owns the team at a time, the others run their parts alone.
     func testTeamGEMMFromSeveralThreadsMatchesSingleThread() {
         var rng = TestRandom(seed: 5)
         let (m, n, k) = (96, 130, 64)
         let a = (0..<(m * k)).map { _ in rng.next() }, b = (0..<(k * n)).map { _ in rng.next() }
-        @Sendable func product(_ ta: Bool, parts: Int) -> [Float] {
+        @Sendable func product(_ ta: Bool, _ tb: Bool, parts: Int) -> [Float] {
             var c = [Float](repeating: 0, count: m * n)
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     c.withUnsafeMutableBufferPointer { pc in
-                        // op(A) is m x k either way: transposed, A is read as its k x m transpose.
-                        srl_sgemm_team(ta ? 1 : 0, 0, m, n, k, 1, pa.baseAddress!, ta ? m : k, pb.baseAddress!, n,
-                                       0, pc.baseAddress!, n, parts)
+                        // op(A) is m x k and op(B) k x n either way: a transposed operand is read as
+                        // its transpose, from the same values.
+                        srl_sgemm_team(ta ? 1 : 0, tb ? 1 : 0, m, n, k, 1, pa.baseAddress!, ta ? m : k, pb.baseAddress!,
+                                       tb ? k : n, 0, pc.baseAddress!, n, parts)
                     }
                 }
             }
             return c
         }
-        let expected = [product(false, parts: 1), product(true, parts: 1)]
+        let cases = [(false, false), (true, false), (false, true), (true, true)]
+        let expected = cases.map { product($0.0, $0.1, parts: 1) }
         let mismatches = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: 4) { thread in
             for round in 0..<200 {
-                let transposed = (thread + round) % 2 == 1
-                if product(transposed, parts: 2 + round % 3) != expected[transposed ? 1 : 0] {
+                let index = (thread + round) % cases.count
+                if product(cases[index].0, cases[index].1, parts: 2 + round % 3) != expected[index] {
                     mismatches.add(1, ordering: .relaxed)
                 }
             }
