@@ -191,6 +191,9 @@ static void gemm_part(void *context, long part, long parts) {
 void srl_sgemm_team(int transA, int transB, long M, long N, long K, float alpha,
                     const float *A, long lda, const float *B, long ldb,
                     float beta, float *C, long ldc, long parts) {
+    // At least 16 rows of C a part, whichever way it is split.
+    if (parts > M / 16) parts = M / 16;
+    if (parts < 1) parts = 1;
     // A transposed B is packed panel by panel; split by rows, every part would pack all of
     // it. Split its columns instead when there are enough of them (the input gradient g Wᵀ
     // of a wide layer).

@@ -102,14 +102,14 @@ public enum CPU {
             srl_blas_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
         }
-        let threads = min(threadCount, m / 16)
-        if threads < 2 || work < gemmParallelThreshold {
+        if threadCount < 2 || work < gemmParallelThreshold {
             srl_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
         }
-        // Rows of C split across the helper team (see srl_team_run), which stays awake
-        // between the GEMMs of a training step; each part packs the panels of B it reads.
-        srl_sgemm_team(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads)
+        // C split across the helper team (see srl_team_run), which stays awake between the
+        // GEMMs of a training step: by rows, or by columns for a wide transposed B; too
+        // few of either and it runs here.
+        srl_sgemm_team(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threadCount)
     }
 
     /// Runs `body` over `0..<count` in contiguous chunks, on several threads when
@@ -151,18 +151,13 @@ public enum CPU {
     /// critic's losses apart.
     public static func concurrently<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
         var a: A?, b: B?
-        if threadCount < 2 {
-            return (first(), second())
-        }
         withoutActuallyEscaping(first) { first in
             withoutActuallyEscaping(second) { second in
-                var job = TeamJob(count: 2) { range in
-                    if range.lowerBound == 0 { a = first() } else { b = second() }
-                }
-                withUnsafeMutablePointer(to: &job) { pointer in
-                    srl_team_run({ context, part, _ in
-                        context!.assumingMemoryBound(to: TeamJob.self).pointee.body(part..<(part + 1))
-                    }, pointer, 2)
+                // Two parts of one item each; with one thread both run here, in order.
+                parallelForAcrossThreads(2) { parts in
+                    for part in parts {
+                        if part == 0 { a = first() } else { b = second() }
+                    }
                 }
             }
         }

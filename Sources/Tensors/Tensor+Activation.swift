@@ -8,34 +8,55 @@ import Darwin
 // Activation functions. Each gradient is written in terms of the saved output where that
 // is cheaper than recomputing from the input.
 
+/// The activations with a pair of C kernels: one computing it, one its gradient from the
+/// saved output. ``Tensor/relu()`` and ``Tensor/tanh()`` apply them as their own tape entry,
+/// ``linear(_:weight:bias:activation:)`` inside its own.
+public enum LinearActivation: Sendable {
+    /// max(x, 0).
+    case relu
+    /// Hyperbolic tangent (a vectorised kernel within a few ulps of libm's); dy/dx = 1 − y².
+    case tanh
+
+    /// Writes the activation of `count` values at `x` to `out` (which may be `x`), in chunks
+    /// on several threads when there are many.
+    func apply(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+        CPU.parallelFor(count) { r in
+            switch self {
+            case .relu: srl_relu(x + r.lowerBound, out + r.lowerBound, r.count)
+            case .tanh: srl_tanh(x + r.lowerBound, out + r.lowerBound, r.count)
+            }
+        }
+    }
+
+    /// The gradient before the activation, from `upstream` (the gradient after it) and
+    /// `output`, the activation's saved result.
+    func gradient(_ upstream: Tensor, output: Tensor) -> Tensor {
+        let result = Tensor(uninitializedShape: upstream.shape)
+        let pu = upstream.storage.pointer, py = output.storage.pointer, pr = result.storage.pointer
+        CPU.parallelFor(result.count) { r in
+            switch self {
+            case .relu: srl_relu_backward(pu + r.lowerBound, py + r.lowerBound, pr + r.lowerBound, r.count)
+            case .tanh: srl_tanh_backward(pu + r.lowerBound, py + r.lowerBound, pr + r.lowerBound, r.count)
+            }
+        }
+        return result
+    }
+}
+
 extension Tensor {
     /// max(x, 0).
-    public func relu() -> Tensor {
-        elementwise(forward: { srl_relu($0, $1, $2) }, backwardFromOutput: { srl_relu_backward($0, $1, $2, $3) })
-    }
+    public func relu() -> Tensor { activated(.relu) }
 
     /// Hyperbolic tangent (a vectorised kernel within a few ulps of libm's); dy/dx = 1 - y².
-    public func tanh() -> Tensor {
-        elementwise(forward: { srl_tanh($0, $1, $2) }, backwardFromOutput: { srl_tanh_backward($0, $1, $2, $3) })
-    }
+    public func tanh() -> Tensor { activated(.tanh) }
 
-    /// An activation computed by a C kernel over chunks, whose gradient a second kernel
-    /// computes from the upstream gradient and the saved output.
-    private func elementwise(
-        forward: @escaping (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void,
-        backwardFromOutput: @escaping (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
-    ) -> Tensor {
+    /// `activation` of every value, as a tape entry whose gradient is computed from the output.
+    private func activated(_ activation: LinearActivation) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
-        let px = storage.pointer, po = out.storage.pointer
-        CPU.parallelFor(count) { r in forward(px + r.lowerBound, po + r.lowerBound, r.count) }
+        activation.apply(storage.pointer, into: out.storage.pointer, count: count)
         guard let tape = GradientTape.recording(self) else { return out }
         let y = out
-        return tape.recordUnary(out, self) { g in
-            let gx = Tensor(uninitializedShape: g.shape)
-            let pg = g.storage.pointer, py = y.storage.pointer, pgx = gx.storage.pointer
-            CPU.parallelFor(g.count) { r in backwardFromOutput(pg + r.lowerBound, py + r.lowerBound, pgx + r.lowerBound, r.count) }
-            return gx
-        }
+        return tape.recordUnary(out, self) { g in activation.gradient(g, output: y) }
     }
 
     /// Logistic sigmoid 1 / (1 + e^-x); dy/dx = y (1 - y).

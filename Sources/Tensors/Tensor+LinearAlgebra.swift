@@ -65,12 +65,6 @@ extension Tensor {
     }
 }
 
-/// An activation ``linear(_:weight:bias:activation:)`` applies to its output within the
-/// same tape entry.
-public enum LinearActivation: Sendable {
-    case relu, tanh
-}
-
 /// The affine map `x · weight + bias` over the last axis of `x`, followed by `activation`
 /// when given, as one tape entry: the workhorse of dense layers. `weight` is
 /// [inputSize, outputSize]; `bias` is [outputSize]. Fusing the activation saves a tensor
@@ -89,28 +83,14 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: Linea
     }
     CPU.gemm(transposeA: false, transposeB: false, m: rows, n: n, k: k, a: x.storage.pointer, lda: k,
              b: weight.storage.pointer, ldb: n, beta: bias == nil ? 0 : 1, c: po, ldc: n)
-    switch activation {
-    case .relu?: CPU.parallelFor(rows * n) { r in srl_relu(po + r.lowerBound, po + r.lowerBound, r.count) }
-    case .tanh?: CPU.parallelFor(rows * n) { r in srl_tanh(po + r.lowerBound, po + r.lowerBound, r.count) }
-    case nil: break
-    }
+    activation?.apply(po, into: po, count: rows * n)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     guard let tape = GradientTape.recording(inputs) else { return out }
     let xd = x.detached, wd = weight.detached, y = out
     let needX = tape.tracks(x), needW = tape.tracks(weight), needB = bias.map { tape.tracks($0) } ?? false
     return tape.recordNary(out, inputs) { upstream in
         // The gradient before the activation, from the saved output.
-        let g: Tensor
-        if let activation {
-            g = Tensor(uninitializedShape: upstream.shape)
-            let pu = upstream.storage.pointer, py = y.storage.pointer, pg = g.storage.pointer
-            switch activation {
-            case .relu: CPU.parallelFor(g.count) { r in srl_relu_backward(pu + r.lowerBound, py + r.lowerBound, pg + r.lowerBound, r.count) }
-            case .tanh: CPU.parallelFor(g.count) { r in srl_tanh_backward(pu + r.lowerBound, py + r.lowerBound, pg + r.lowerBound, r.count) }
-            }
-        } else {
-            g = upstream
-        }
+        let g = activation.map { $0.gradient(upstream, output: y) } ?? upstream
         var grads: [Tensor?] = [nil, nil, nil]
         if needX {
             let gx = Tensor(uninitializedShape: xd.shape)

@@ -28,9 +28,10 @@ typedef void (*srl_team_part)(void *context, long part, long parts);
 /// The caller claims parts too, so a sleeping or busy helper never delays the job; a
 /// caller that finds the team working for another thread runs every part itself.
 void srl_team_run(srl_team_part function, void *context, long parts);
-/// srl_sgemm with C split into `parts` across the team: by rows (whole 16-row blocks), or by
-/// columns (whole 32-column panels) when B is transposed and wide, so that no part packs
-/// panels another part multiplies. The same result as srl_sgemm, bit for bit.
+/// srl_sgemm with C split into up to `parts` across the team (at least 16 rows of C a
+/// part): by rows (whole 16-row blocks), or by columns (whole 32-column panels) when B is
+/// transposed and wide, so that no part packs panels another part multiplies. The same
+/// result as srl_sgemm, bit for bit.
 void srl_sgemm_team(int transA, int transB, long M, long N, long K, float alpha,
                     const float *A, long lda, const float *B, long ldb,
                     float beta, float *C, long ldc, long parts);
