@@ -97,7 +97,7 @@ public final class StateDependentNoisePolicy: Policy {
         let logStds = logStd.logStd.detachedValue.scalars
         if needsDraw || matrices.count < count || (sampleFrequency > 0 && stepsSinceDraw >= sampleFrequency) {
             matrices = (0..<max(count, matrices.count)).map { _ in
-                (0..<(latent * dimension)).map { exp(logStds[$0]) * generator.normal() }
+                StateDependentNoise.drawMatrix(logStd: logStds, using: &generator)
             }
             needsDraw = false
             stepsSinceDraw = 0
@@ -111,14 +111,12 @@ public final class StateDependentNoisePolicy: Policy {
             var action = [Float](repeating: 0, count: dimension)
             var logProbability = 0.0
             for j in 0..<dimension {
-                var noise: Float = 0, variance = 1e-6
-                for k in 0..<latent {
-                    let feature = z[i * latent + k]
-                    noise += feature * matrices[i][k * dimension + j]
-                    variance += Double(feature * feature) * exp(2 * Double(logStds[k * dimension + j]))
+                let (noise, variance) = z.withUnsafeBufferPointer {
+                    StateDependentNoise.component(j, features: $0.baseAddress! + i * latent, latent: latent, matrix: matrices[i],
+                                                  logStd: logStds, dimension: dimension)
                 }
                 action[j] = means[i * dimension + j] + noise
-                logProbability += -0.5 * Double(noise) * Double(noise) / variance - 0.5 * log(variance) - 0.918_938_533_204_672_7
+                logProbability += StateDependentNoise.logDensity(perturbation: noise, variance: variance)
             }
             steps.append(PolicyStep(action: .float32(action, shape: shape), state: states[i],
                                     info: PolicyInfo(logProbability: logProbability)))

@@ -364,7 +364,7 @@ public final class ActorCriticCore {
         let head = policyNetwork.layers.last!
         if case let .continuous(values) = actions, let logStd, logStd.logStd.shape.count == 2 {
             // gSDE: N(μ(s), z(s)² σ² + 1e-6), the features z detached as in SB3 without `learn_features`.
-            let variance = matmul(latent.detached.squared(), (2 * logStd.logStd.value).exp()) + 1e-6
+            let variance = StateDependentNoise.variance(features: latent.detached, logStd: logStd.logStd.value)
             let distribution = DiagonalGaussian(mean: head(latent), logStd: 0.5 * variance.log())
             return (distribution.logProbability(of: values), distribution.entropy())
         }

@@ -20,8 +20,6 @@ public final class SACActor: Module {
     /// SB3's `LOG_STD_MIN` and `LOG_STD_MAX`.
     public static let logStdMin: Float = -20
     public static let logStdMax: Float = 2
-    /// SB3's `epsilon` added to gSDE's variance.
-    public static let stateDependentVarianceEpsilon: Float = 1e-6
 
     /// Features `[featureCount]` to `[2 · actionDimension]`, or to `[actionDimension]` means with gSDE.
     public let body: Sequential
@@ -95,15 +93,11 @@ public final class SACActor: Module {
         let latent = trunk(observations)
         var mean = body.layers.last!(latent)
         if clipMean > 0 { mean = mean.clamped(min: -clipMean, max: clipMean) }
-        let std = logStd.logStd.value.exp()
-        let perturbation = matmul(latent, std * noise)
-        let variance = matmul(latent.squared(), std.squared()) + Self.stateDependentVarianceEpsilon
-        let u = mean + perturbation
-        let logNormal = (-0.5 * perturbation.squared() / variance - 0.5 * variance.log() - Self.halfLogTwoPi).sum(alongAxis: -1)
-        return (u.tanh(), logNormal - SquashedGaussian.logAbsDeterminant(u).sum(alongAxis: -1))
+        let u = mean + matmul(latent, logStd.logStd.value.exp() * noise)
+        let variance = StateDependentNoise.variance(features: latent, logStd: logStd.logStd.value)
+        let distribution = SquashedGaussian(mean: mean, logStd: 0.5 * variance.log())
+        return (u.tanh(), distribution.logProbability(ofPreSquash: u))
     }
-
-    static let halfLogTwoPi: Float = 0.918_938_533_204_672_7
 }
 
 /// SAC's critics: `nCritics` independent Q-networks, each an MLP from the concatenated

@@ -122,15 +122,12 @@ public final class SquashedGaussianPolicy: Policy {
             for j in 0..<d {
                 var u = Double(actor.clipMean > 0 ? min(max(means[j], -actor.clipMean), actor.clipMean) : means[j])
                 if mode == .sample {
-                    var noise = 0.0, variance = Double(SACActor.stateDependentVarianceEpsilon)
-                    for k in 0..<actor.latentWidth {
-                        let z = Double(latent[k])
-                        noise += z * Double(theta[k * d + j])
-                        variance += z * z * exp(2 * Double(logStd[k * d + j]))
+                    let (noise, variance) = latent.withUnsafeBufferPointer {
+                        StateDependentNoise.component(j, features: $0.baseAddress!, latent: actor.latentWidth, matrix: theta,
+                                                      logStd: logStd, dimension: d)
                     }
-                    u += noise
-                    logProbability += -0.5 * noise * noise / variance - 0.5 * log(variance) - 0.5 * log(2 * Double.pi)
-                        - Self.logAbsDeterminant(u)
+                    u += Double(noise)
+                    logProbability += StateDependentNoise.logDensity(perturbation: noise, variance: variance) - Self.logAbsDeterminant(u)
                 }
                 action[j] = low[j] + (Float(tanh(u)) + 1) * halfRange[j]
             }
@@ -160,8 +157,8 @@ public final class SquashedGaussianPolicy: Policy {
             noiseState = state
             return state.matrix
         }
-        let logStd = actor.stateDependentLogStd!.logStd.detachedValue.scalars
-        let matrix = logStd.map { Float(exp(Double($0))) * generator.normal() }
+        let matrix = StateDependentNoise.drawMatrix(logStd: actor.stateDependentLogStd!.logStd.detachedValue.scalars,
+                                                    using: &generator)
         noiseState = NoiseState(matrix: matrix, stepsSinceDraw: 1)
         return matrix
     }
