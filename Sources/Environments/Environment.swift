@@ -182,6 +182,26 @@ extension EnvironmentWrapper {
     public func close() { wrapped.close() }
 }
 
+/// A wrapper that changes only observations, reset ones included (Gymnasium's
+/// `ObservationWrapper`): it implements ``observation(_:)`` and inherits `reset` and `step`.
+public protocol ObservationWrapper: EnvironmentWrapper {
+    /// The wrapped environment's observation as this wrapper hands it on.
+    func observation(_ observation: Observation) throws -> Observation
+}
+
+extension ObservationWrapper {
+    public func reset(seed: UInt64?, options: [String: Double]) throws -> (observation: Observation, info: Info) {
+        let (observation, info) = try wrapped.reset(seed: seed, options: options)
+        return (try self.observation(observation), info)
+    }
+
+    public func step(_ action: Action) throws -> Step {
+        var result = try wrapped.step(action)
+        result.observation = try observation(result.observation)
+        return result
+    }
+}
+
 /// What ``RepeatedStepping/step(_:repeating:keepingObservationsAt:)`` returns: the
 /// rewards of the steps taken, how the last one ended, and the observations asked for.
 public struct RepeatedSteps: Sendable {

@@ -49,7 +49,7 @@ final class AtariPipelineTests: XCTestCase {
         expected[79 * 80 + 79] = 1
         XCTAssertEqual(observation, .float32(expected, shape: [80, 80, 1]))
         XCTAssertEqual(try pong.step(.discrete(0)).observation, observation)
-        XCTAssertThrowsError(try pong.preprocess(.uint8([0], shape: [1]))) { error in
+        XCTAssertThrowsError(try pong.observation(.uint8([0], shape: [1]))) { error in
             XCTAssertTrue("\(error)".contains("[210, 160, 3]"), "\(error)")
         }
     }

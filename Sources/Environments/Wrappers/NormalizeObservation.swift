@@ -6,7 +6,7 @@
 /// Observations become float32 with an unbounded box of the same shape. Gymnasium keeps the
 /// statistics in the observation's dtype (float32); these are float64, which drifts less over
 /// millions of updates and agrees with Gymnasium to about 1e-6 relative.
-public final class NormalizeObservation: EnvironmentWrapper {
+public final class NormalizeObservation: ObservationWrapper {
     public let wrapped: any Environment
     /// Added to the variance before the square root.
     public let epsilon: Double
@@ -39,18 +39,8 @@ public final class NormalizeObservation: EnvironmentWrapper {
 
     public var observationSpace: Space { .box(low: -.infinity, high: .infinity, shape: shape) }
 
-    public func reset(seed: UInt64?, options: [String: Double]) throws -> (observation: Observation, info: Info) {
-        let (observation, info) = try wrapped.reset(seed: seed, options: options)
-        return (try normalize(observation), info)
-    }
-
-    public func step(_ action: Action) throws -> Step {
-        var result = try wrapped.step(action)
-        result.observation = try normalize(result.observation)
-        return result
-    }
-
-    private func normalize(_ observation: Observation) throws -> Observation {
+    /// The observation standardised, after updating the statistics with it (when ``updateRunningMean``).
+    public func observation(_ observation: Observation) throws -> Observation {
         let values = observation.floats
         guard values.count == elementCount else {
             throw EnvironmentError.invalidState(id: id, reason: "NormalizeObservation got \(values.count) values for an observation space of shape \(shape)")

@@ -13,7 +13,7 @@
 /// The background colours are Pong's; on another game the frame is binarised around its own
 /// colours, which is rarely useful. Frames are not skipped here: the wrapped environment's own
 /// frame skip (ALE v5's 4, `Pong-v4`'s random 2–4) applies, as in the original.
-public final class PongPreprocessing: EnvironmentWrapper {
+public final class PongPreprocessing: ObservationWrapper {
     public let wrapped: any Environment
     public let observationSpace: Space = .box(low: 0, high: 1, shape: PongPreprocessing.outputShape)
 
@@ -32,19 +32,8 @@ public final class PongPreprocessing: EnvironmentWrapper {
         wrapped = env
     }
 
-    public func reset(seed: UInt64?, options: [String: Double]) throws -> (observation: Observation, info: Info) {
-        let (observation, info) = try wrapped.reset(seed: seed, options: options)
-        return (try preprocess(observation), info)
-    }
-
-    public func step(_ action: Action) throws -> Step {
-        var result = try wrapped.step(action)
-        result.observation = try preprocess(result.observation)
-        return result
-    }
-
     /// Karpathy's `prepro` of one screen.
-    public func preprocess(_ observation: Observation) throws -> Observation {
+    public func observation(_ observation: Observation) throws -> Observation {
         guard case let .uint8(pixels, shape) = observation, shape == Self.inputShape else {
             throw EnvironmentError.invalidState(id: id, reason: "PongPreprocessing got \(observation), expected uint8 RGB frames of shape \(Self.inputShape)")
         }

@@ -1,7 +1,7 @@
 /// Applies a function to every observation, reset ones included (Gymnasium's
 /// `TransformObservation`, gymnasium/wrappers/transform_observation.py). Pass the space of the
 /// transformed observations when the function changes it; nil keeps the wrapped space.
-public final class TransformObservation: EnvironmentWrapper {
+public final class TransformObservation: ObservationWrapper {
     public let wrapped: any Environment
     public let observationSpace: Space
     private let transform: (Observation) -> Observation
@@ -12,14 +12,5 @@ public final class TransformObservation: EnvironmentWrapper {
         self.transform = transform
     }
 
-    public func reset(seed: UInt64?, options: [String: Double]) throws -> (observation: Observation, info: Info) {
-        let (observation, info) = try wrapped.reset(seed: seed, options: options)
-        return (transform(observation), info)
-    }
-
-    public func step(_ action: Action) throws -> Step {
-        var result = try wrapped.step(action)
-        result.observation = transform(result.observation)
-        return result
-    }
+    public func observation(_ observation: Observation) -> Observation { transform(observation) }
 }
