@@ -42,7 +42,7 @@ enum GymTestSupport {
         let directory = try temporaryDirectory()
         let path = directory.appendingPathComponent("output.bin")
         let errorsPath = directory.appendingPathComponent("stderr.txt")
-        FileManager.default.createFile(atPath: errorsPath.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorsPath.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, "-c", script, path.path]
